@@ -1,0 +1,151 @@
+// A task: the unit the event loop schedules (asyncio.Task). Internal; learners use
+// aio::create_task / aio::TaskHandle (spawn.hpp) and aio::gather (gather.hpp).
+//
+// A task owns one root Task<T> frame and runs it, and whatever that frame awaits inline, through
+// the trampoline in step(). It is either:
+//   created  -> queued (in the loop's ready queue) -> running -> waiting (parked on a Wait)
+//            -> queued -> running -> ... -> done
+#pragma once
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aio/detail/frame.hpp"
+#include "aio/task.hpp"
+
+namespace aio {
+class Loop;
+}
+
+namespace aio::detail {
+
+// What a parked task waits for (a timer, another task, a gather...). The loop calls cancel() when
+// the waiting task is cancelled: the Wait either wakes the task at once (a sleep) or forwards the
+// cancellation to what it waits on and wakes the task when that has finished (a task, a gather).
+class Wait {
+ public:
+  virtual void cancel() = 0;
+  virtual std::string describe() const = 0;  // e.g. "a timer at 3.000s", "task 'download'"
+
+ protected:
+  ~Wait() = default;
+};
+
+// Notified when a task finishes (awaiting handles, gather).
+class DoneListener {
+ public:
+  virtual void task_done(TaskStateBase& task) = 0;
+
+ protected:
+  ~DoneListener() = default;
+};
+
+class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
+ public:
+  TaskStateBase(Loop& loop, std::string name, PromiseBase& root);
+  virtual ~TaskStateBase();
+  TaskStateBase(const TaskStateBase&) = delete;
+  TaskStateBase& operator=(const TaskStateBase&) = delete;
+
+  const std::string& name() const noexcept { return name_; }
+  Loop& loop() const noexcept { return *loop_; }
+  bool done() const noexcept { return done_; }
+  bool cancelled() const noexcept { return cancelled_; }
+  bool started() const noexcept { return started_; }
+  bool waiting() const noexcept { return wait_ != nullptr; }
+
+  // asyncio's Task.cancel(): request a CancelledError at the current or next suspension point.
+  // Returns false if the task is already done.
+  bool cancel();
+
+  // --- used by the loop ---
+  void step();               // resume frames until the task parks or finishes
+  void abandon() noexcept;   // last resort at shutdown: destroy the frames without running them
+  std::string describe_wait() const;  // "waits at exercise.cpp:12 (in main_flow) for task 'a'"
+  bool queued = false;       // in the loop's ready queue (a task is queued at most once)
+  std::size_t live_index = 0;  // position in the loop's list of unfinished tasks
+
+  // --- used by awaiters (the suspension points) ---
+  // Park the running frame on `wait`. Returns false (do not suspend) if a cancellation is
+  // already pending: the awaiter's await_resume will then throw it. A Wait that must finish
+  // something first (gather waits for its cancelled children) parks anyway with `always`.
+  bool park(Wait& wait, SourceLocation where, bool always = false);
+  bool cancel_requested() const noexcept { return cancel_requested_; }
+  void wake();                       // the wait is over: queue the parked frame to resume
+  void throw_if_cancel_requested();  // in await_resume: deliver a pending cancellation, once
+  void resume_next(PromiseBase& frame) noexcept { next_ = &frame; }
+  void finish_root() noexcept { root_finished_ = true; }
+
+  void add_listener(DoneListener& listener);
+  void remove_listener(DoneListener& listener) noexcept;
+
+  // The task's outcome once done: null, or the exception it finished with.
+  virtual std::exception_ptr error() const noexcept = 0;
+  bool result_retrieved = false;  // someone awaited / gathered the outcome
+
+  // Keeps a callable (e.g. a capturing lambda) alive as long as the frame it created.
+  std::shared_ptr<void> keep_alive;
+
+ protected:
+  void set_forced_error(std::exception_ptr error) noexcept { forced_error_ = std::move(error); }
+  std::exception_ptr forced_error() const noexcept { return forced_error_; }
+  virtual void destroy_frames() noexcept = 0;
+
+ private:
+  void run_frames();
+  void complete();
+
+  Loop* loop_;
+  std::string name_;
+  PromiseBase* root_;
+  PromiseBase* next_ = nullptr;     // frame the trampoline resumes next
+  PromiseBase* current_ = nullptr;  // frame running now
+  PromiseBase* parked_ = nullptr;   // frame suspended on wait_
+  Wait* wait_ = nullptr;
+  SourceLocation wait_site_;
+  std::exception_ptr forced_error_;  // outcome when the frame never ran (cancelled first)
+  bool started_ = false;
+  bool root_finished_ = false;
+  bool cancel_requested_ = false;
+  bool done_ = false;
+  bool cancelled_ = false;
+  std::vector<DoneListener*> listeners_;
+};
+
+// A task running a Task<T>; holds the frame, and with it the result, until the state dies.
+template <class T>
+class TaskState final : public TaskStateBase {
+ public:
+  TaskState(Loop& loop, std::string name, Task<T> task)
+      : TaskStateBase(loop, std::move(name), task.claim()), task_(std::move(task)) {}
+
+  std::exception_ptr error() const noexcept override {
+    if (auto forced = forced_error()) return forced;
+    return task_.valid() ? task_.promise().error() : nullptr;
+  }
+
+  // The value, or rethrows the exception. Only once done.
+  T take_result() {
+    result_retrieved = true;
+    if (auto forced = forced_error()) std::rethrow_exception(forced);
+    return task_.promise().take_result();
+  }
+
+ private:
+  void destroy_frames() noexcept override { task_ = Task<T>{}; }
+  Task<T> task_;
+};
+
+// A readable task name from a coroutine's function name ("long_process", "lambda").
+std::string task_name_for(const PromiseBase& frame);
+
+template <class T>
+std::shared_ptr<TaskState<T>> make_task_state(Loop& loop, Task<T> task, std::string name = {}) {
+  if (name.empty()) name = task_name_for(task.promise());
+  return std::make_shared<TaskState<T>>(loop, std::move(name), std::move(task));
+}
+
+}  // namespace aio::detail

@@ -1,0 +1,203 @@
+// The event loop and aio::run.
+//
+//   std::string r = aio::run(main_flow());                            // real time
+//   std::string r = aio::run(main_flow(), {.clock = aio::Clock::Virtual});  // simulated, instant
+//
+// One loop per aio::run call, on the calling thread; every coroutine it runs is resumed on that
+// thread only. See DESIGN.md §3 (in the repository's shared notes) and the lessons for the rules.
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aio/detail/task_state.hpp"
+#include "aio/errors.hpp"
+#include "aio/task.hpp"
+
+namespace aio {
+
+using Duration = std::chrono::nanoseconds;
+using namespace std::chrono_literals;
+
+enum class Clock {
+  Real,     // std::chrono::steady_clock: sleeps take real time (demos, benchmarks)
+  Virtual,  // simulated: when nothing is ready, time jumps to the next timer (graders)
+  Manual,   // simulated, and only moves when a test calls Loop::advance()
+};
+
+// One aio::print() line: when, by which task, what.
+struct TranscriptLine {
+  Duration time{};
+  std::string task;
+  std::string text;
+};
+
+struct Diagnostic {
+  enum class Kind {
+    SlowStep,              // one resume blocked the loop for longer than RunOptions::slow_step
+    NeverAwaited,          // a Task was destroyed without ever running
+    UnretrievedException,  // a task failed and nobody awaited it to see the error
+    PendingAtEnd,          // a task was still running when the main task finished
+  };
+  Kind kind;
+  std::string message;
+};
+
+// Everything a finished run leaves behind: the graders read it.
+struct RunReport {
+  std::vector<TranscriptLine> transcript;
+  Duration elapsed{};  // loop time when the main task finished
+  std::vector<Diagnostic> diagnostics;
+};
+
+struct RunOptions {
+  Clock clock = Clock::Real;
+  // Diagnostics that cost time on every step: slow-step detection and the real-time watchdog.
+  // The cheap ones (never awaited, unretrieved exception, pending at end) are always on.
+  bool debug = false;
+  std::ostream* sink = nullptr;  // where aio::print writes; nullptr means std::cout
+  bool quiet = false;            // true: record the transcript but print nothing
+  bool timestamps = true;        // prefix printed lines with "[  2.000s] "
+  Duration slow_step = std::chrono::milliseconds(100);
+  Duration watchdog = std::chrono::seconds(10);   // debug only: real time allowed for the run
+  Duration virtual_limit = std::chrono::hours(24);  // simulated time allowed (Virtual/Manual)
+  std::function<void(const RunReport&)> on_finish;  // called with the report, even on failure
+  std::function<void(const Diagnostic&)> on_diagnostic;  // default: print to std::cerr
+};
+
+// The options aio::run uses when none are passed. Demos and graders change them (e.g. `--virtual`)
+// so that exercise code calling plain aio::run(task) runs on their clock.
+RunOptions default_run_options();
+
+class ScopedDefaultRunOptions {
+ public:
+  explicit ScopedDefaultRunOptions(RunOptions options);
+  ~ScopedDefaultRunOptions();
+  ScopedDefaultRunOptions(const ScopedDefaultRunOptions&) = delete;
+  ScopedDefaultRunOptions& operator=(const ScopedDefaultRunOptions&) = delete;
+
+ private:
+  RunOptions previous_;
+};
+
+namespace detail {
+[[noreturn]] void refuse_nested_run();
+
+// Something a timer wakes (a sleep, a timeout).
+class TimerTarget {
+ public:
+  virtual void on_timer() = 0;
+
+ protected:
+  ~TimerTarget() = default;
+};
+// Timers fire in (deadline, sequence) order: equal deadlines fire in the order they were set.
+struct TimerKey {
+  Duration deadline;
+  std::uint64_t sequence;
+  friend bool operator<(const TimerKey& a, const TimerKey& b) {
+    return a.deadline != b.deadline ? a.deadline < b.deadline : a.sequence < b.sequence;
+  }
+};
+}  // namespace detail
+
+class Loop {
+ public:
+  explicit Loop(RunOptions options = default_run_options());
+  ~Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  // The loop currently running on this thread, or nullptr.
+  static Loop* current() noexcept;
+
+  Duration now() const { return clock_now(); }
+  const RunOptions& options() const noexcept { return options_; }
+  const RunReport& report() const noexcept { return report_; }
+
+  // Run `task` as the main task until it finishes; return its value or rethrow its exception.
+  template <class T>
+  T run_until_complete(Task<T> task) {
+    auto main = detail::make_task_state(*this, std::move(task), "main");
+    drive(*main);
+    return main->take_result();
+  }
+
+  // Start `task` as a task of this loop from outside it (tests on the manual clock).
+  template <class T>
+  auto spawn(Task<T> task, std::string name = {});  // -> TaskHandle<T>, defined in spawn.hpp
+
+  // Manual clock: run what is ready, then move time forward by `d`, firing timers deadline by
+  // deadline (a timer due exactly at now + d fires) and running what each one wakes.
+  void advance(Duration d);
+  // Run ready tasks until none is ready, without moving time.
+  void run_ready();
+
+  // --- runtime internals (used by the primitives) ---
+  void start(std::shared_ptr<detail::TaskStateBase> task);  // schedule a new task
+  void schedule(detail::TaskStateBase& task);               // queue a task to resume
+  detail::TaskStateBase* running_task() const noexcept { return running_; }
+  detail::TimerKey add_timer(Duration deadline, detail::TimerTarget& target);
+  void cancel_timer(const detail::TimerKey& key) noexcept;
+  void record_print(std::string text);
+  void diagnose(Diagnostic::Kind kind, std::string message);
+  void task_finished(detail::TaskStateBase& task) noexcept;
+  bool debug() const noexcept { return options_.debug; }
+  void note_step_duration(const detail::TaskStateBase& task, const detail::PromiseBase* frame,
+                          std::chrono::steady_clock::duration took);
+
+ private:
+  class Running;  // marks this loop as running on the thread (and refuses nesting)
+
+  void drive(detail::TaskStateBase& main);
+  void run_until_done(detail::TaskStateBase& main);
+  bool fire_due_timers(Duration up_to);  // Manual/Virtual: fire every timer due at its deadline
+  void wait_for_next_timer();            // Real: sleep until the earliest deadline
+  void check_limits();
+  void shut_down(bool main_finished) noexcept;  // cancel what is left, let it finish, report
+  [[noreturn]] void throw_deadlock() const;
+  Duration clock_now() const;
+
+  RunOptions options_;
+  std::chrono::steady_clock::time_point real_start_;
+  Duration now_{};
+  bool main_done_ = false;
+  std::deque<detail::TaskStateBase*> ready_;
+  std::map<detail::TimerKey, detail::TimerTarget*> timers_;
+  std::uint64_t next_timer_sequence_ = 0;
+  std::vector<std::shared_ptr<detail::TaskStateBase>> live_;    // started, not yet done
+  std::vector<std::shared_ptr<detail::TaskStateBase>> failed_;  // finished with an error
+  detail::TaskStateBase* running_ = nullptr;
+  RunReport report_;
+};
+
+// Run `task` on a fresh loop until it finishes; return its value or rethrow its exception.
+// Calling aio::run from inside a running loop throws aio::RuntimeError: use co_await there.
+template <class T>
+T run(Task<T> task, RunOptions options = default_run_options()) {
+  if (Loop::current()) {
+    if (task.valid()) (void)task.claim();  // refused, not forgotten: no "never awaited" warning
+    detail::refuse_nested_run();
+  }
+  Loop loop(std::move(options));
+  return loop.run_until_complete(std::move(task));
+}
+
+// Overload for a callable returning a Task (e.g. a coroutine lambda). The callable is kept alive
+// for the whole run, so its captures stay valid while the coroutine uses them.
+template <class F>
+  requires std::invocable<F&>
+auto run(F&& make_task, RunOptions options = default_run_options()) {
+  auto keep = std::forward<F>(make_task);
+  return run(keep(), std::move(options));
+}
+
+}  // namespace aio

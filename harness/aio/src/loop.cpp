@@ -1,0 +1,346 @@
+// The event loop: ready queue, timers, the three clocks, shutdown and diagnostics.
+#include "aio/loop.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "aio/print.hpp"
+
+namespace aio {
+
+namespace {
+
+thread_local Loop* current_loop = nullptr;
+
+std::mutex default_options_mutex;
+RunOptions& default_options_storage() {
+  static RunOptions options;
+  return options;
+}
+
+std::string seconds_text(std::chrono::steady_clock::duration d) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(3) << std::chrono::duration<double>(d).count() << " s";
+  return out.str();
+}
+
+}  // namespace
+
+RunOptions default_run_options() {
+  std::lock_guard lock(default_options_mutex);
+  return default_options_storage();
+}
+
+ScopedDefaultRunOptions::ScopedDefaultRunOptions(RunOptions options) {
+  std::lock_guard lock(default_options_mutex);
+  previous_ = std::exchange(default_options_storage(), std::move(options));
+}
+
+ScopedDefaultRunOptions::~ScopedDefaultRunOptions() {
+  std::lock_guard lock(default_options_mutex);
+  default_options_storage() = std::move(previous_);
+}
+
+// While alive, this thread's current loop is `loop`. Refuses a second loop on the same thread:
+// a coroutine calling aio::run would block every other task of the outer loop.
+class Loop::Running {
+ public:
+  explicit Running(Loop& loop) : previous_(current_loop) {
+    if (current_loop && current_loop != &loop) {
+      detail::refuse_nested_run();
+    }
+    current_loop = &loop;
+  }
+  ~Running() { current_loop = previous_; }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+
+ private:
+  Loop* previous_;
+};
+
+Loop::Loop(RunOptions options)
+    : options_(std::move(options)), real_start_(std::chrono::steady_clock::now()) {
+  if (current_loop) detail::refuse_nested_run();
+}
+
+Loop::~Loop() {
+  if (!live_.empty()) {
+    Running running(*this);
+    shut_down(false);
+  }
+}
+
+Loop* Loop::current() noexcept { return current_loop; }
+
+Duration Loop::clock_now() const {
+  if (options_.clock != Clock::Real) return now_;
+  return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - real_start_);
+}
+
+// ---- tasks --------------------------------------------------------------------------------
+
+void Loop::start(std::shared_ptr<detail::TaskStateBase> task) {
+  task->live_index = live_.size();
+  live_.push_back(task);
+  schedule(*task);
+}
+
+void Loop::schedule(detail::TaskStateBase& task) {
+  if (task.queued) return;
+  task.queued = true;
+  ready_.push_back(&task);
+}
+
+void Loop::task_finished(detail::TaskStateBase& task) noexcept {
+  if (task.error() && !task.cancelled()) failed_.push_back(task.shared_from_this());
+  // Swap-remove from the live list; the state may die here if no handle refers to it.
+  std::size_t index = task.live_index;
+  if (index < live_.size() && live_[index].get() == &task) {
+    std::swap(live_[index], live_.back());
+    live_[index]->live_index = index;
+    live_.pop_back();
+  }
+}
+
+void Loop::run_ready() {
+  Running running(*this);
+  // FIFO: a task woken while we drain goes to the back and still runs in this round.
+  while (!ready_.empty()) {
+    detail::TaskStateBase* task = ready_.front();
+    ready_.pop_front();
+    running_ = task;
+    task->step();
+    running_ = nullptr;
+  }
+  now_ = clock_now();
+}
+
+// ---- timers -------------------------------------------------------------------------------
+
+detail::TimerKey Loop::add_timer(Duration deadline, detail::TimerTarget& target) {
+  detail::TimerKey key{deadline, next_timer_sequence_++};
+  timers_.emplace(key, &target);
+  return key;
+}
+
+void Loop::cancel_timer(const detail::TimerKey& key) noexcept { timers_.erase(key); }
+
+bool Loop::fire_due_timers(Duration up_to) {
+  if (timers_.empty() || timers_.begin()->first.deadline > up_to) return false;
+  // Every timer sharing the earliest deadline fires now, in the order they were set.
+  Duration deadline = timers_.begin()->first.deadline;
+  now_ = std::max(now_, deadline);
+  while (!timers_.empty() && timers_.begin()->first.deadline == deadline) {
+    detail::TimerTarget* target = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    target->on_timer();
+  }
+  return true;
+}
+
+void Loop::wait_for_next_timer() {
+  Duration deadline = timers_.begin()->first.deadline;
+  std::this_thread::sleep_until(real_start_ + deadline);
+  now_ = clock_now();
+  // In real time several deadlines may have passed: fire them all, earliest first.
+  while (!timers_.empty() && timers_.begin()->first.deadline <= now_) {
+    detail::TimerTarget* target = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    target->on_timer();
+  }
+}
+
+void Loop::advance(Duration d) {
+  if (options_.clock != Clock::Manual) throw RuntimeError("Loop::advance() needs Clock::Manual");
+  Duration target = now_ + d;
+  run_ready();
+  while (true) {
+    {
+      Running running(*this);
+      if (!fire_due_timers(target)) break;
+    }
+    run_ready();
+  }
+  now_ = target;
+}
+
+// ---- the main loop ------------------------------------------------------------------------
+
+void Loop::drive(detail::TaskStateBase& main) {
+  real_start_ = std::chrono::steady_clock::now();
+  main.result_retrieved = true;  // run_until_complete hands the outcome to the caller
+  start(main.shared_from_this());
+  struct ReportOnExit {
+    Loop& loop;
+    ~ReportOnExit() {
+      if (loop.options_.on_finish) loop.options_.on_finish(loop.report_);
+    }
+  } report_on_exit{*this};
+  try {
+    run_until_done(main);
+  } catch (...) {
+    report_.elapsed = now_;
+    shut_down(main.done());
+    throw;
+  }
+  shut_down(true);
+}
+
+void Loop::run_until_done(detail::TaskStateBase& main) {
+  while (!main.done()) {
+    run_ready();
+    if (main.done()) break;
+    check_limits();
+    if (timers_.empty()) throw_deadlock();
+    if (options_.clock == Clock::Real) {
+      wait_for_next_timer();
+    } else if (options_.clock == Clock::Virtual) {
+      Running running(*this);
+      fire_due_timers(timers_.begin()->first.deadline);
+    } else {
+      throw RuntimeError(
+          "Clock::Manual: the main task is waiting for a timer; call Loop::advance() to move "
+          "time");
+    }
+  }
+  report_.elapsed = now_;  // time stops when the main task finishes
+}
+
+void Loop::check_limits() {
+  if (options_.clock != Clock::Real && !timers_.empty() &&
+      timers_.begin()->first.deadline > options_.virtual_limit) {
+    std::ostringstream out;
+    out << "simulated time would pass " << format_seconds(options_.virtual_limit)
+        << " s: the program never finishes (an endless loop of sleeps?)";
+    throw WatchdogError(out.str());
+  }
+  if (options_.debug) {
+    auto real = std::chrono::steady_clock::now() - real_start_;
+    if (real > options_.watchdog) {
+      throw WatchdogError("the run took more than " + seconds_text(options_.watchdog) +
+                          " of real time: it seems to hang (watchdog)");
+    }
+  }
+}
+
+void Loop::throw_deadlock() const {
+  std::ostringstream out;
+  out << "deadlock: every task is waiting and nothing can wake any of them (no task is ready, "
+         "no timer is set):";
+  for (const auto& task : live_) out << "\n  - " << task->describe_wait();
+  throw DeadlockError(out.str());
+}
+
+// After the main task: cancel what is left, let it run its cleanup, report it.
+void Loop::shut_down(bool main_finished) noexcept {
+  try {
+    main_done_ = true;
+    for (const auto& task : live_) {
+      if (task->done() || !main_finished) continue;
+      diagnose(Diagnostic::Kind::PendingAtEnd,
+               "task '" + task->name() +
+                   "' was still running when the main task finished; it was cancelled "
+                   "(await it, cancel it yourself, or use a TaskGroup)");
+    }
+    // A few rounds: cancel everything live, then run until nothing is ready and no timer is
+    // due within the same simulated instant. Tasks that ignore cancellation get more chances.
+    for (int round = 0; round < 3 && !live_.empty(); ++round) {
+      auto snapshot = live_;
+      for (auto& task : snapshot) task->cancel();
+      for (int spins = 0; spins < 1000 && !live_.empty(); ++spins) {
+        run_ready();
+        if (live_.empty() || timers_.empty()) break;
+        Running running(*this);
+        fire_due_timers(timers_.begin()->first.deadline);
+      }
+    }
+  } catch (...) {
+    // fall through to abandoning what is left
+  }
+  // Whatever still lives (stuck in a cycle, or ignoring cancellation) is destroyed in place.
+  Running running(*this);
+  while (!live_.empty()) {
+    auto task = live_.back();
+    task->abandon();
+    if (!live_.empty() && live_.back() == task) live_.pop_back();
+  }
+  ready_.clear();
+  // Failures nobody looked at.
+  for (const auto& task : failed_) {
+    if (task->result_retrieved) continue;
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(task->error());
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    diagnose(Diagnostic::Kind::UnretrievedException,
+             "task '" + task->name() + "' failed with \"" + what +
+                 "\" and nobody awaited it to see the error");
+  }
+  failed_.clear();
+}
+
+// ---- output and diagnostics ---------------------------------------------------------------
+
+void Loop::record_print(std::string text) {
+  Duration at = clock_now();
+  if (!options_.quiet) {
+    std::ostream& out = options_.sink ? *options_.sink : std::cout;
+    if (options_.timestamps) out << '[' << format_seconds(at) << "s] ";
+    out << text << '\n';
+  }
+  report_.transcript.push_back({at, running_ ? running_->name() : std::string{}, std::move(text)});
+}
+
+void Loop::diagnose(Diagnostic::Kind kind, std::string message) {
+  if (options_.on_diagnostic) {
+    options_.on_diagnostic(Diagnostic{kind, message});
+  } else {
+    std::cerr << "aio warning: " << message << '\n';
+  }
+  report_.diagnostics.push_back({kind, std::move(message)});
+}
+
+void Loop::note_step_duration(const detail::TaskStateBase& task, const detail::PromiseBase* frame,
+                              std::chrono::steady_clock::duration took) {
+  if (took <= options_.slow_step) return;
+  std::string where = frame ? " (" + detail::task_name_for(*frame) + ", " +
+                                  frame->where.short_str() + ")"
+                            : "";
+  diagnose(Diagnostic::Kind::SlowStep,
+           "Executing task '" + task.name() + "'" + where + " took " + seconds_text(took) +
+               ": the event loop was blocked — use co_await aio::sleep, not "
+               "std::this_thread::sleep_for");
+}
+
+namespace detail {
+void refuse_nested_run() {
+  throw RuntimeError(
+      "aio::run() called while an event loop is already running on this thread: inside a "
+      "coroutine, co_await the task instead of starting a new loop");
+}
+
+void print_line(std::string text) {
+  if (Loop* loop = Loop::current()) {
+    loop->record_print(std::move(text));
+  } else {
+    std::cout << text << '\n';
+  }
+}
+}  // namespace detail
+
+std::string format_seconds(std::chrono::nanoseconds time) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(3) << std::setw(7)
+      << std::chrono::duration<double>(time).count();
+  return out.str();
+}
+
+}  // namespace aio

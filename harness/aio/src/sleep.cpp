@@ -1,0 +1,56 @@
+#include "aio/sleep.hpp"
+
+#include "aio/print.hpp"
+
+namespace aio {
+
+Duration now() {
+  Loop* loop = Loop::current();
+  if (!loop) throw RuntimeError("aio::now() called outside a running event loop");
+  return loop->now();
+}
+
+namespace detail {
+
+SleepAwaiter::~SleepAwaiter() {
+  if (timer_) task_->loop().cancel_timer(*timer_);
+}
+
+bool SleepAwaiter::await_suspend(std::coroutine_handle<>, SourceLocation where) {
+  task_ = &running_task();
+  if (!task_->park(*this, where)) return false;  // cancelled already: await_resume throws
+  Loop& loop = task_->loop();
+  if (delay_ <= Duration::zero()) {
+    task_->wake();  // sleep(0): straight to the back of the ready queue
+  } else {
+    timer_ = loop.add_timer(loop.now() + delay_, *this);
+  }
+  return true;
+}
+
+void SleepAwaiter::await_resume() {
+  // task_ is null if await_suspend never ran; nothing to deliver then.
+  if (task_) task_->throw_if_cancel_requested();
+}
+
+void SleepAwaiter::on_timer() {
+  timer_.reset();
+  task_->wake();
+}
+
+void SleepAwaiter::cancel() {
+  // Stop the timer and resume now: await_resume throws CancelledError.
+  if (timer_) {
+    task_->loop().cancel_timer(*timer_);
+    timer_.reset();
+  }
+  task_->wake();
+}
+
+std::string SleepAwaiter::describe() const {
+  if (!timer_) return "its turn to run (sleep 0)";
+  return "a timer at " + format_seconds(timer_->deadline) + "s";
+}
+
+}  // namespace detail
+}  // namespace aio

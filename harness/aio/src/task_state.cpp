@@ -1,0 +1,132 @@
+// A task's life: the trampoline (step), parking on a Wait, cancellation, completion.
+#include <algorithm>
+#include <chrono>
+
+#include "aio/loop.hpp"
+#include "aio/print.hpp"
+
+namespace aio::detail {
+
+TaskStateBase::TaskStateBase(Loop& loop, std::string name, PromiseBase& root)
+    : loop_(&loop), name_(std::move(name)), root_(&root) {}
+
+TaskStateBase::~TaskStateBase() = default;
+
+bool TaskStateBase::cancel() {
+  if (done_) return false;
+  if (cancel_requested_) return true;  // already on its way: cancellation is edge-triggered
+  cancel_requested_ = true;
+  // Parked? Tell what it waits on. A sleep wakes the task now; a wait on other tasks forwards
+  // the cancellation to them and wakes the task once they are done. Queued or not started yet:
+  // nothing to do, the flag is seen when it next runs.
+  if (wait_) wait_->cancel();
+  return true;
+}
+
+void TaskStateBase::step() {
+  queued = false;
+  if (!started_) {
+    started_ = true;
+    if (cancel_requested_) {
+      // Cancelled before it ever ran (asyncio does the same): the body never starts.
+      cancelled_ = true;
+      set_forced_error(std::make_exception_ptr(CancelledError{}));
+      complete();
+      return;
+    }
+    next_ = root_;
+  }
+  run_frames();
+  if (root_finished_) complete();
+}
+
+// The trampoline. Each resume() runs one frame until it suspends; the frame has then told us
+// what runs next (its child, its parent) or parked itself on a Wait (next_ stays null).
+void TaskStateBase::run_frames() {
+  const bool timed = loop_->debug();
+  while (PromiseBase* frame = std::exchange(next_, nullptr)) {
+    current_ = frame;
+    if (timed) {
+      auto begin = std::chrono::steady_clock::now();
+      frame->self.resume();
+      loop_->note_step_duration(*this, frame, std::chrono::steady_clock::now() - begin);
+    } else {
+      frame->self.resume();
+    }
+  }
+  current_ = nullptr;
+}
+
+bool TaskStateBase::park(Wait& wait, SourceLocation where, bool always) {
+  if (cancel_requested_ && !always) return false;  // deliver the pending cancellation instead of waiting
+  wait_ = &wait;
+  wait_site_ = where;
+  parked_ = current_;
+  return true;
+}
+
+void TaskStateBase::wake() {
+  if (!wait_) return;  // already woken
+  wait_ = nullptr;
+  next_ = std::exchange(parked_, nullptr);
+  loop_->schedule(*this);
+}
+
+void TaskStateBase::throw_if_cancel_requested() {
+  if (cancel_requested_) {
+    cancel_requested_ = false;  // delivered once; a later cancel() can request again
+    throw CancelledError{};
+  }
+}
+
+void TaskStateBase::complete() {
+  done_ = true;
+  if (auto err = error()) {
+    try {
+      std::rethrow_exception(err);
+    } catch (const CancelledError&) {
+      cancelled_ = true;
+    } catch (...) {
+    }
+  }
+  // Keep ourselves alive while listeners run: one of them may drop the last handle.
+  auto self = shared_from_this();
+  // A listener usually removes itself (and may add others); take them one at a time.
+  while (!listeners_.empty()) {
+    DoneListener* listener = listeners_.back();
+    listeners_.pop_back();
+    listener->task_done(*this);
+  }
+  // The frame has finished with the callable that created it (its result lives in the promise):
+  // release it now, which also breaks reference cycles through captured handles.
+  keep_alive.reset();
+  loop_->task_finished(*this);
+}
+
+void TaskStateBase::abandon() noexcept {
+  if (done_) return;
+  wait_ = nullptr;
+  destroy_frames();  // runs the frames' destructors: awaiters unregister their timers/listeners
+  started_ = true;
+  cancelled_ = true;
+  set_forced_error(std::make_exception_ptr(CancelledError{}));
+  complete();
+}
+
+void TaskStateBase::add_listener(DoneListener& listener) { listeners_.push_back(&listener); }
+
+void TaskStateBase::remove_listener(DoneListener& listener) noexcept {
+  auto it = std::find(listeners_.begin(), listeners_.end(), &listener);
+  if (it != listeners_.end()) listeners_.erase(it);
+}
+
+std::string TaskStateBase::describe_wait() const {
+  std::string text = "task '" + name_ + "'";
+  if (!started_) return text + " has not started yet";
+  if (!wait_) return text + " is ready to run";
+  text += " waits at " + wait_site_.short_str();
+  if (parked_) text += std::string(" (in ") + task_name_for(*parked_) + ")";
+  return text + " for " + wait_->describe();
+}
+
+}  // namespace aio::detail
