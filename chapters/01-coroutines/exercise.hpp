@@ -1,0 +1,3 @@
+#pragma once
+#include <aio/aio.hpp>
+namespace ch01 { aio::Task<int> placeholder(); }

@@ -1,0 +1,93 @@
+# workbook_chapter(NUMBER 02 TOPIC await)
+#
+# Called from chapters/NN-topic/CMakeLists.txt. Creates, for chapter chNN:
+#   chNN_exercise  the learner's exercise.cpp (or solutions/NN-topic/exercise.cpp when
+#                  WORKBOOK_SOLUTIONS=ON), with exercise.hpp on its include path
+#   chNN_grader    the chapter's test_*.cpp graders; each gtest test is a ctest test named
+#                  chNN.<Suite>.<Test>, labelled chNN, <topic> and grader, with a timeout
+#   chNN_demo      demo.cpp: the exercise in real time (`--virtual` for the simulated clock)
+# With WORKBOOK_STUB_CHECK=ON, also chNN_grader_stub: the same graders against the untouched
+# stubs, run by the stub checker (harness/tools/check_stubs.cmake).
+# With WORKBOOK_GRADER_TESTS=ON, every mistaken solution under
+# harness/grading/tests/mistakes/NN-topic/*.cpp becomes a grader built against it, and a test
+# that the graders reject it with the right message.
+set(WORKBOOK_TEST_TIMEOUT 20 CACHE STRING "Seconds before a single grader test is stopped")
+
+function(workbook_chapter)
+  cmake_parse_arguments(ARG "" "NUMBER;TOPIC" "" ${ARGN})
+  set(id ch${ARG_NUMBER})
+  set(name ${ARG_NUMBER}-${ARG_TOPIC})
+  set(chapter_dir ${PROJECT_SOURCE_DIR}/chapters/${name})
+  set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${name})
+  if(WORKBOOK_SOLUTIONS)
+    set(exercise_source ${solution_dir}/exercise.cpp)
+  else()
+    set(exercise_source ${chapter_dir}/exercise.cpp)
+  endif()
+  file(GLOB grader_sources CONFIGURE_DEPENDS ${chapter_dir}/test_*.cpp)
+
+  _workbook_exercise(${id}_exercise ${exercise_source} ${chapter_dir})
+  _workbook_grader(${id}_grader ${id}_exercise "${grader_sources}" ${name}
+                   ${CMAKE_BINARY_DIR}/results)
+  gtest_discover_tests(${id}_grader
+    TEST_PREFIX "${id}."
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS "${id};${ARG_TOPIC};grader" TIMEOUT ${WORKBOOK_TEST_TIMEOUT})
+
+  add_executable(${id}_demo ${chapter_dir}/demo.cpp)
+  target_link_libraries(${id}_demo PRIVATE ${id}_exercise)
+
+  if(WORKBOOK_STUB_CHECK)
+    _workbook_exercise(${id}_exercise_stub ${chapter_dir}/exercise.cpp ${chapter_dir})
+    _workbook_grader(${id}_grader_stub ${id}_exercise_stub "${grader_sources}" ${name}
+                     ${CMAKE_BINARY_DIR}/stub-results)
+    set_property(GLOBAL APPEND PROPERTY WORKBOOK_STUB_GRADERS ${id}_grader_stub)
+  endif()
+
+  if(WORKBOOK_GRADER_TESTS)
+    _workbook_mistakes(${id} ${name} ${chapter_dir} "${grader_sources}")
+  endif()
+endfunction()
+
+function(_workbook_exercise target source chapter_dir)
+  add_library(${target} STATIC ${source})
+  target_include_directories(${target} PUBLIC ${chapter_dir})
+  target_link_libraries(${target} PUBLIC aio)
+endfunction()
+
+function(_workbook_grader target exercise sources chapter results_dir)
+  add_executable(${target} ${sources} ${WORKBOOK_GRADER_MAIN})
+  target_link_libraries(${target} PRIVATE ${exercise} aio_grading)
+  target_compile_definitions(${target} PRIVATE
+    AWAITLINGS_CHAPTER="${chapter}"
+    AWAITLINGS_RESULTS_DIR="${results_dir}")
+endfunction()
+
+# A mistaken solution names the grader test that must reject it and words its message must hold:
+#   // test: Await.LongProcessTimeline
+#   // expect: the event loop was blocked
+function(_workbook_mistakes id name chapter_dir grader_sources)
+  file(GLOB mistakes CONFIGURE_DEPENDS
+       ${PROJECT_SOURCE_DIR}/harness/grading/tests/mistakes/${name}/*.cpp)
+  foreach(mistake IN LISTS mistakes)
+    get_filename_component(mistake_name ${mistake} NAME_WE)
+    file(STRINGS ${mistake} test_line REGEX "^// test: ")
+    file(STRINGS ${mistake} expect_line REGEX "^// expect: ")
+    if(NOT test_line OR NOT expect_line)
+      message(FATAL_ERROR "${mistake}: needs '// test: Suite.Test' and '// expect: text' lines")
+    endif()
+    string(REGEX REPLACE "^// test: " "" gtest_filter "${test_line}")
+    string(REGEX REPLACE "^// expect: " "" expected "${expect_line}")
+    set(target ${id}_mistake_${mistake_name})
+    _workbook_exercise(${target}_exercise ${mistake} ${chapter_dir})
+    _workbook_grader(${target} ${target}_exercise "${grader_sources}" ${name} "")
+    add_test(NAME mistake.${id}.${mistake_name}
+             COMMAND ${target} --gtest_filter=${gtest_filter})
+    # Passes only if the grader failed with the teaching message.
+    set_tests_properties(mistake.${id}.${mistake_name} PROPERTIES
+      PASS_REGULAR_EXPRESSION "${expected}"
+      FAIL_REGULAR_EXPRESSION "\\[  PASSED  \\] 1 test"
+      LABELS "graders;${id}"
+      TIMEOUT ${WORKBOOK_TEST_TIMEOUT})
+  endforeach()
+endfunction()

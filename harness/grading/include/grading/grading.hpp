@@ -1,0 +1,238 @@
+// The graders' toolkit: run learner code on the virtual clock, compare what happened with what
+// should have happened, and explain the difference in terms of the lesson that was missed.
+//
+//   auto run = grading::run(ch02::main_flow());
+//   ASSERT_TRUE(grading::finished(run));                 // errors, TODOs, blocked loop, deadlock
+//   EXPECT_TRUE(grading::timeline_is(run, {{0s, "Start process..."}, {2s, "Process finished!"}},
+//                                    "co_await aio::sleep(2s) suspends for exactly 2 s"));
+//   EXPECT_TRUE(grading::elapsed_is(run, 2s, "..."));
+//
+// Each check returns a ::testing::AssertionResult whose message says what was expected, what
+// happened (side by side), which lesson explains the difference, and where the hints are.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <aio/aio.hpp>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace grading {
+
+using aio::Duration;
+using namespace std::chrono_literals;
+
+// One expected (or observed) line of output: when, and what.
+struct Line {
+  Duration time{};
+  std::string text;
+  friend bool operator==(const Line&, const Line&) = default;
+};
+using Timeline = std::vector<Line>;
+
+// Settings for a graded run. Defaults: simulated time, every diagnostic on, nothing printed.
+struct Settings {
+  aio::Clock clock = aio::Clock::Virtual;
+  Duration slow_step = std::chrono::milliseconds(100);
+  Duration watchdog = std::chrono::seconds(5);
+  Duration virtual_limit = std::chrono::hours(1);
+};
+
+// What a graded run left behind.
+template <class T>
+struct Run {
+  using Value = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+  std::optional<Value> value;          // set when the code returned normally
+  std::exception_ptr error;            // set when it threw
+  Duration elapsed{};                  // simulated (or real, on the real clock) loop time
+  Duration real_elapsed{};             // wall-clock time the whole run took
+  std::vector<aio::RunReport> loops;   // one report per aio::run (usually exactly one)
+
+  Timeline timeline() const;           // every print of every loop, as {time, text}
+  std::vector<aio::Diagnostic> diagnostics() const;
+};
+
+aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport>& reports);
+
+namespace detail {
+template <class T>
+std::optional<typename Run<T>::Value> capture(auto&& body, std::exception_ptr& error) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      body();
+      return std::monostate{};
+    } else {
+      return body();
+    }
+  } catch (...) {
+    error = std::current_exception();
+    return std::nullopt;
+  }
+}
+std::chrono::steady_clock::time_point real_now();
+}  // namespace detail
+
+// Run a Task on a fresh loop (simulated clock, diagnostics on). Never throws: an exception from
+// the learner's code ends up in Run::error.
+template <class T>
+Run<T> run(aio::Task<T> task, Settings settings = {}) {
+  Run<T> result;
+  auto start = detail::real_now();
+  result.value = detail::capture<T>(
+      [&]() -> T { return aio::run(std::move(task), options_for(settings, result.loops)); },
+      result.error);
+  result.real_elapsed = detail::real_now() - start;
+  if (!result.loops.empty()) result.elapsed = result.loops.back().elapsed;
+  return result;
+}
+
+// Run a plain function that starts its own loop(s) with aio::run (chapter 03): every loop it
+// starts uses the grading settings, and every loop's report is collected.
+template <class F>
+auto run_plain(F&& function, Settings settings = {}) {
+  using T = std::invoke_result_t<F&>;
+  Run<T> result;
+  auto start = detail::real_now();
+  {
+    aio::ScopedDefaultRunOptions defaults(options_for(settings, result.loops));
+    result.value = detail::capture<T>([&]() -> T { return function(); }, result.error);
+  }
+  result.real_elapsed = detail::real_now() - start;
+  if (!result.loops.empty()) result.elapsed = result.loops.back().elapsed;
+  return result;
+}
+
+// ---- checks -------------------------------------------------------------------------------
+
+// The code ran to the end: no exception, no TODO left, no blocked loop, no forgotten Task,
+// no deadlock, nothing left running. Every grader test starts with ASSERT_TRUE(finished(run)).
+template <class T>
+::testing::AssertionResult finished(const Run<T>& run);
+
+// The output, line by line, at exactly these simulated times. `lesson` says, in a sentence,
+// what a learner who fails this has misunderstood.
+template <class T>
+::testing::AssertionResult timeline_is(const Run<T>& run, const Timeline& expected,
+                                       const std::string& lesson);
+
+// The simulated time the run took. `lesson` as above.
+template <class T>
+::testing::AssertionResult elapsed_is(const Run<T>& run, Duration expected,
+                                      const std::string& lesson);
+
+// Real time stayed below `limit` (a generous one-sided bound: simulated sleeps are instant).
+template <class T>
+::testing::AssertionResult real_time_below(const Run<T>& run, Duration limit);
+
+// The run threw an exception of type E (e.g. the learner must let an error propagate).
+template <class E, class T>
+::testing::AssertionResult threw(const Run<T>& run, const std::string& lesson);
+
+// ---- building blocks (also useful in graders) ----------------------------------------------
+
+// A sentence explaining an exception from learner code: TODO left, deadlock, cancellation...
+std::string explain_error(const std::exception_ptr& error);
+// A sentence explaining a runtime diagnostic (blocked loop, never awaited...).
+std::string explain_diagnostic(const aio::Diagnostic& diagnostic);
+// Expected and actual timelines side by side, mismatching lines marked.
+std::string side_by_side(const Timeline& expected, const Timeline& actual);
+std::string format_line(const Line& line);
+std::string format_duration(Duration d);  // "2.000 s"
+// "Hints: chapters/02-await/HINTS.md"
+std::string hints_pointer();
+
+// The chapter this grader belongs to ("02-await"); set by the graders' main.
+const std::string& chapter();
+void set_chapter(std::string chapter);
+
+// Seeded randomness for graders: the seed is printed with every failure, and AWAITLINGS_SEED=<n>
+// replays a run.
+std::uint64_t seed();
+std::mt19937_64& rng();
+int random_int(int low, int high);  // inclusive
+
+// ---- template definitions -----------------------------------------------------------------
+
+template <class T>
+Timeline Run<T>::timeline() const {
+  Timeline lines;
+  for (const auto& loop : loops)
+    for (const auto& line : loop.transcript) lines.push_back({line.time, line.text});
+  return lines;
+}
+
+template <class T>
+std::vector<aio::Diagnostic> Run<T>::diagnostics() const {
+  std::vector<aio::Diagnostic> all;
+  for (const auto& loop : loops) all.insert(all.end(), loop.diagnostics.begin(), loop.diagnostics.end());
+  return all;
+}
+
+::testing::AssertionResult finished_impl(const std::exception_ptr& error,
+                                         const std::vector<aio::Diagnostic>& diagnostics,
+                                         const Timeline& actual);
+::testing::AssertionResult timeline_impl(const std::exception_ptr& error, const Timeline& actual,
+                                         const Timeline& expected, const std::string& lesson);
+::testing::AssertionResult elapsed_impl(const std::exception_ptr& error, const Timeline& actual,
+                                        Duration elapsed, Duration expected,
+                                        const std::string& lesson);
+
+template <class T>
+::testing::AssertionResult finished(const Run<T>& run) {
+  return finished_impl(run.error, run.diagnostics(), run.timeline());
+}
+
+template <class T>
+::testing::AssertionResult timeline_is(const Run<T>& run, const Timeline& expected,
+                                       const std::string& lesson) {
+  return timeline_impl(run.error, run.timeline(), expected, lesson);
+}
+
+template <class T>
+::testing::AssertionResult elapsed_is(const Run<T>& run, Duration expected,
+                                      const std::string& lesson) {
+  return elapsed_impl(run.error, run.timeline(), run.elapsed, expected, lesson);
+}
+
+template <class T>
+::testing::AssertionResult real_time_below(const Run<T>& run, Duration limit) {
+  if (run.real_elapsed < limit) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "the run took " << format_duration(run.real_elapsed) << " of real time (limit "
+         << format_duration(limit)
+         << "): on the simulated clock, aio::sleep costs no real time, so something blocked the "
+            "thread (std::this_thread::sleep_for? a busy loop?)\n"
+         << hints_pointer();
+}
+
+template <class E, class T>
+::testing::AssertionResult threw(const Run<T>& run, const std::string& lesson) {
+  if (run.error) {
+    try {
+      std::rethrow_exception(run.error);
+    } catch (const aio::NotImplemented&) {
+      return ::testing::AssertionFailure() << explain_error(run.error);
+    } catch (const E&) {
+      return ::testing::AssertionSuccess();
+    } catch (...) {
+    }
+    return ::testing::AssertionFailure()
+           << "expected the run to fail with " << ::testing::internal::GetTypeName<E>()
+           << ", but it failed with another error: " << explain_error(run.error)
+           << "\nWhat you missed: " << lesson << "\n"
+           << hints_pointer();
+  }
+  return ::testing::AssertionFailure()
+         << "expected the run to fail with " << ::testing::internal::GetTypeName<E>()
+         << ", but it returned normally.\nWhat you missed: " << lesson << "\n"
+         << hints_pointer();
+}
+
+}  // namespace grading

@@ -1,0 +1,174 @@
+#include "grading/grading.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iomanip>
+#include <sstream>
+
+namespace grading {
+
+namespace {
+std::string& chapter_storage() {
+  static std::string name = "unknown-chapter";
+  return name;
+}
+
+std::uint64_t initial_seed() {
+  if (const char* text = std::getenv("AWAITLINGS_SEED")) return std::strtoull(text, nullptr, 10);
+  return std::random_device{}();
+}
+}  // namespace
+
+const std::string& chapter() { return chapter_storage(); }
+void set_chapter(std::string name) { chapter_storage() = std::move(name); }
+
+std::uint64_t seed() {
+  static const std::uint64_t value = initial_seed();
+  return value;
+}
+
+std::mt19937_64& rng() {
+  static std::mt19937_64 engine(seed());
+  return engine;
+}
+
+int random_int(int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng()); }
+
+std::string hints_pointer() {
+  return "Hints, gentlest first: chapters/" + chapter() + "/HINTS.md";
+}
+
+aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport>& reports) {
+  aio::RunOptions options;
+  options.clock = settings.clock;
+  options.debug = true;
+  options.quiet = true;
+  options.slow_step = settings.slow_step;
+  options.watchdog = settings.watchdog;
+  options.virtual_limit = settings.virtual_limit;
+  options.on_diagnostic = [](const aio::Diagnostic&) {};  // kept in the report, shown on failure
+  options.on_finish = [&reports](const aio::RunReport& report) { reports.push_back(report); };
+  return options;
+}
+
+namespace detail {
+std::chrono::steady_clock::time_point real_now() { return std::chrono::steady_clock::now(); }
+}  // namespace detail
+
+std::string format_duration(Duration d) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(3) << std::chrono::duration<double>(d).count() << " s";
+  return out.str();
+}
+
+std::string format_line(const Line& line) {
+  return "[" + aio::format_seconds(line.time) + "s] " + line.text;
+}
+
+std::string side_by_side(const Timeline& expected, const Timeline& actual) {
+  std::size_t width = std::string("expected").size();
+  for (const auto& line : expected) width = std::max(width, format_line(line).size());
+  std::ostringstream out;
+  out << "       " << std::left << std::setw(static_cast<int>(width)) << "expected"
+      << " | actual\n";
+  std::size_t rows = std::max(expected.size(), actual.size());
+  for (std::size_t i = 0; i < rows; ++i) {
+    std::string left = i < expected.size() ? format_line(expected[i]) : "(nothing)";
+    std::string right = i < actual.size() ? format_line(actual[i]) : "(nothing)";
+    bool same = i < expected.size() && i < actual.size() && expected[i] == actual[i];
+    out << (same ? "    ok " : "  >>>  ") << std::left << std::setw(static_cast<int>(width))
+        << left << " | " << right << '\n';
+  }
+  return out.str();
+}
+
+std::string explain_error(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const aio::NotImplemented& e) {
+    return std::string(e.what()) + "\n  Replace the aio::todo(...) call in chapters/" + chapter() +
+           "/exercise.cpp with your code.";
+  } catch (const aio::DeadlockError& e) {
+    return std::string(e.what()) +
+           "\n  Every task is waiting for something that only another waiting task could "
+           "provide. Look at what each task awaits (file:line above).";
+  } catch (const aio::WatchdogError& e) {
+    return std::string(e.what());
+  } catch (const aio::CancelledError& e) {
+    return std::string(e.what()) +
+           ": a CancelledError escaped to the top. Was the main task itself cancelled, or did "
+           "you await a task that you had cancelled without catching aio::CancelledError?";
+  } catch (const aio::RuntimeError& e) {
+    return std::string("aio::RuntimeError: ") + e.what();
+  } catch (const std::exception& e) {
+    return std::string("your code threw an exception: ") + e.what();
+  } catch (...) {
+    return "your code threw an exception that is not a std::exception";
+  }
+}
+
+std::string explain_diagnostic(const aio::Diagnostic& diagnostic) {
+  using Kind = aio::Diagnostic::Kind;
+  switch (diagnostic.kind) {
+    case Kind::SlowStep:
+      return diagnostic.message +
+             "\n  A coroutine that blocks the thread stops every other task too. Suspend "
+             "instead: co_await aio::sleep(...).";
+    case Kind::NeverAwaited:
+      return diagnostic.message +
+             "\n  Calling a coroutine only creates it (Task is lazy): nothing inside runs until "
+             "it is awaited. Did you forget a co_await?";
+    case Kind::UnretrievedException:
+      return diagnostic.message + "\n  Await every task you create so its errors reach you.";
+    case Kind::PendingAtEnd:
+      return diagnostic.message;
+  }
+  return diagnostic.message;
+}
+
+namespace {
+std::string transcript_text(const Timeline& actual) {
+  if (actual.empty()) return "  (your code printed nothing)\n";
+  std::string text;
+  for (const auto& line : actual) text += "  " + format_line(line) + "\n";
+  return text;
+}
+}  // namespace
+
+::testing::AssertionResult finished_impl(const std::exception_ptr& error,
+                                         const std::vector<aio::Diagnostic>& diagnostics,
+                                         const Timeline& actual) {
+  if (error) {
+    return ::testing::AssertionFailure() << explain_error(error) << "\nWhat was printed:\n"
+                                         << transcript_text(actual) << hints_pointer();
+  }
+  if (!diagnostics.empty()) {
+    auto failure = ::testing::AssertionFailure();
+    for (const auto& diagnostic : diagnostics) failure << explain_diagnostic(diagnostic) << "\n";
+    return failure << "What was printed:\n" << transcript_text(actual) << hints_pointer();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult timeline_impl(const std::exception_ptr& error, const Timeline& actual,
+                                         const Timeline& expected, const std::string& lesson) {
+  if (error) return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
+  if (actual == expected) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "the printed timeline is not the expected one.\nWhat you missed: " << lesson << "\n"
+         << side_by_side(expected, actual) << hints_pointer();
+}
+
+::testing::AssertionResult elapsed_impl(const std::exception_ptr& error, const Timeline& actual,
+                                        Duration elapsed, Duration expected,
+                                        const std::string& lesson) {
+  if (error) return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
+  if (elapsed == expected) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "took " << format_duration(elapsed) << " of simulated time, expected "
+         << format_duration(expected) << ".\nWhat you missed: " << lesson
+         << "\nWhat was printed:\n"
+         << transcript_text(actual) << hints_pointer();
+}
+
+}  // namespace grading

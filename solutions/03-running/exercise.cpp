@@ -1,0 +1,2 @@
+#include "exercise.hpp"
+namespace ch03 { aio::Task<int> placeholder() { co_return 1; } }
