@@ -26,9 +26,14 @@ function(workbook_chapter)
   endif()
   file(GLOB grader_sources CONFIGURE_DEPENDS ${chapter_dir}/test_*.cpp)
 
+  # The graders only see exercise.hpp, so they compile once and link against each variant
+  # (your code or the solution, the untouched stub, each mistaken solution).
+  add_library(${id}_grader_objects OBJECT ${grader_sources})
+  target_include_directories(${id}_grader_objects PRIVATE ${chapter_dir})
+  target_link_libraries(${id}_grader_objects PRIVATE aio_grading)
+
   _workbook_exercise(${id}_exercise ${exercise_source} ${chapter_dir})
-  _workbook_grader(${id}_grader ${id}_exercise "${grader_sources}" ${name}
-                   ${CMAKE_BINARY_DIR}/results)
+  _workbook_grader(${id}_grader ${id}_exercise ${id} ${name} ${CMAKE_BINARY_DIR}/results)
   gtest_discover_tests(${id}_grader
     TEST_PREFIX "${id}."
     DISCOVERY_TIMEOUT 60
@@ -39,13 +44,13 @@ function(workbook_chapter)
 
   if(WORKBOOK_STUB_CHECK)
     _workbook_exercise(${id}_exercise_stub ${chapter_dir}/exercise.cpp ${chapter_dir})
-    _workbook_grader(${id}_grader_stub ${id}_exercise_stub "${grader_sources}" ${name}
+    _workbook_grader(${id}_grader_stub ${id}_exercise_stub ${id} ${name}
                      ${CMAKE_BINARY_DIR}/stub-results)
     set_property(GLOBAL APPEND PROPERTY WORKBOOK_STUB_GRADERS ${id}_grader_stub)
   endif()
 
   if(WORKBOOK_GRADER_TESTS)
-    _workbook_mistakes(${id} ${name} ${chapter_dir} "${grader_sources}")
+    _workbook_mistakes(${id} ${name} ${chapter_dir})
   endif()
 endfunction()
 
@@ -55,8 +60,8 @@ function(_workbook_exercise target source chapter_dir)
   target_link_libraries(${target} PUBLIC aio)
 endfunction()
 
-function(_workbook_grader target exercise sources chapter results_dir)
-  add_executable(${target} ${sources} ${WORKBOOK_GRADER_MAIN})
+function(_workbook_grader target exercise id chapter results_dir)
+  add_executable(${target} $<TARGET_OBJECTS:${id}_grader_objects> ${WORKBOOK_GRADER_MAIN})
   target_link_libraries(${target} PRIVATE ${exercise} aio_grading)
   target_compile_definitions(${target} PRIVATE
     AWAITLINGS_CHAPTER="${chapter}"
@@ -66,7 +71,7 @@ endfunction()
 # A mistaken solution names the grader test that must reject it and words its message must hold:
 #   // test: Await.LongProcessTimeline
 #   // expect: the event loop was blocked
-function(_workbook_mistakes id name chapter_dir grader_sources)
+function(_workbook_mistakes id name chapter_dir)
   file(GLOB mistakes CONFIGURE_DEPENDS
        ${PROJECT_SOURCE_DIR}/harness/grading/tests/mistakes/${name}/*.cpp)
   foreach(mistake IN LISTS mistakes)
@@ -80,7 +85,7 @@ function(_workbook_mistakes id name chapter_dir grader_sources)
     string(REGEX REPLACE "^// expect: " "" expected "${expect_line}")
     set(target ${id}_mistake_${mistake_name})
     _workbook_exercise(${target}_exercise ${mistake} ${chapter_dir})
-    _workbook_grader(${target} ${target}_exercise "${grader_sources}" ${name} "")
+    _workbook_grader(${target} ${target}_exercise ${id} ${name} "")
     add_test(NAME mistake.${id}.${mistake_name}
              COMMAND ${target} --gtest_filter=${gtest_filter})
     # Passes only if the grader failed with the teaching message.
