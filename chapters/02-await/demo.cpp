@@ -1,2 +1,31 @@
+// Chapter 02 demo: the tutorial's await example, run through your main_flow(), then two_steps.
+//
+//   ./build/workbook/chapters/02-await/ch02_demo             real time: about 2 s, then 3 s more
+//   ./build/workbook/chapters/02-await/ch02_demo --virtual   simulated clock: same output,
+//   instantly
+#include <exception>
+#include <iomanip>
+#include <iostream>
+#include <string>
+
+#include <aio/demo.hpp>
+
 #include "exercise.hpp"
-int main() { return aio::run(ch02::placeholder()) == 1 ? 0 : 1; }
+
+int main(int argc, char** argv) {
+  using namespace std::chrono_literals;
+  aio::DemoClock clock(argc, argv);
+  try {
+    std::string result = aio::run(ch02::main_flow());
+    std::cout << "main_flow() returned \"" << result << "\"\n\n";
+
+    std::cout << "two_steps(1s, 2s): awaits in sequence add up\n";
+    aio::Duration finished_at = aio::run(ch02::two_steps(1s, 2s));
+    std::cout << "two_steps returned " << std::fixed << std::setprecision(3)
+              << std::chrono::duration<double>(finished_at).count() << " s\n";
+  } catch (const std::exception& error) {
+    std::cout << error.what() << "\nSee chapters/02-await/README.md (and HINTS.md if stuck).\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,29 @@
+// Mistake: greeting() prints with std::cout, which the event loop never records.
+// test: Greeting.PrintsHelloAtTimeZero
+// expect: std::cout goes straight to the terminal
+#include <iostream>
+
+#include "exercise.hpp"
+
+namespace ch01 {
+
+aio::Task<std::string> greeting() {
+  std::cout << "Hello!\n";  // mistake: bypasses the loop's transcript; use aio::print
+  co_return "Done";
+}
+
+aio::Task<std::string> greet(std::string name) {
+  co_return "Hello, " + name + "!";
+}
+
+aio::Task<int> greet_all(std::vector<std::string> names) {
+  int greeted = 0;
+  for (const std::string& name : names) {
+    std::string text = co_await greet(name);
+    aio::print(text);
+    ++greeted;
+  }
+  co_return greeted;
+}
+
+}  // namespace ch01
