@@ -56,6 +56,9 @@ void report_never_awaited(const PromiseBase& frame) noexcept {
 std::string task_name_for(const PromiseBase& frame) {
   std::string name = frame.where.function;
   if (name.empty() || name == "operator()") return "lambda";
+  // GCC spells a function template's name with its arguments ("fetch<int>"), Clang without:
+  // drop them so task names (in transcripts and diagnostics) are the same on both compilers.
+  if (name.rfind("operator", 0) != 0) name = name.substr(0, name.find('<'));
   return name;
 }
 

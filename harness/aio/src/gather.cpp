@@ -1,6 +1,7 @@
 #include "aio/gather.hpp"
 
 #include <exception>
+#include <utility>
 
 namespace aio::detail {
 
@@ -48,6 +49,7 @@ void GatherWait::task_done(TaskStateBase& child) {
 void GatherWait::cancel() { cancel_children(); }
 
 void GatherWait::cancel_children() noexcept {
+  if (std::exchange(children_cancelled_, true)) return;
   for (TaskStateBase* child : children_) child->cancel();
 }
 

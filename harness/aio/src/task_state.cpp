@@ -25,6 +25,7 @@ bool TaskStateBase::cancel() {
 
 void TaskStateBase::step() {
   queued = false;
+  if (done_) return;  // e.g. abandoned at shutdown while still queued
   if (!started_) {
     started_ = true;
     if (cancel_requested_) {
@@ -35,6 +36,8 @@ void TaskStateBase::step() {
       return;
     }
     next_ = root_;
+  } else {
+    next_ = std::exchange(woken_, nullptr);
   }
   run_frames();
   if (root_finished_) complete();
@@ -68,7 +71,9 @@ bool TaskStateBase::park(Wait& wait, SourceLocation where, bool always) {
 void TaskStateBase::wake() {
   if (!wait_) return;  // already woken
   wait_ = nullptr;
-  next_ = std::exchange(parked_, nullptr);
+  // Resumed by the loop, from the back of the ready queue: never inline, even when a task wakes
+  // itself (sleep(0) must yield to every task already queued).
+  woken_ = std::exchange(parked_, nullptr);
   loop_->schedule(*this);
 }
 
@@ -91,10 +96,11 @@ void TaskStateBase::complete() {
   }
   // Keep ourselves alive while listeners run: one of them may drop the last handle.
   auto self = shared_from_this();
-  // A listener usually removes itself (and may add others); take them one at a time.
+  // A listener usually removes itself (and may add others); take them one at a time, in the
+  // order they started listening: tasks awaiting one handle wake in the order they awaited.
   while (!listeners_.empty()) {
-    DoneListener* listener = listeners_.back();
-    listeners_.pop_back();
+    DoneListener* listener = listeners_.front();
+    listeners_.erase(listeners_.begin());
     listener->task_done(*this);
   }
   // The frame has finished with the callable that created it (its result lives in the promise):

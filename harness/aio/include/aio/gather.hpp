@@ -60,6 +60,9 @@ class GatherWait final : public Wait, public DoneListener {
   std::size_t remaining_ = 0;
   std::exception_ptr first_error_;
   TaskStateBase* waiter_ = nullptr;
+  // Children are cancelled at most once: a second cancel() would interrupt the async cleanup
+  // they are doing in response to the first (cancellation is edge-triggered).
+  bool children_cancelled_ = false;
 };
 
 class GatherAwaiter {
@@ -122,12 +125,16 @@ template <class... Ts>
 [[nodiscard]] Task<std::tuple<detail::GatherValue<Ts>...>> gather(Task<Ts>... tasks) {
   auto input = std::make_unique<detail::TupleGather<Ts...>>(
       detail::TupleGather<Ts...>{std::tuple<Task<Ts>...>{std::move(tasks)...}});
-  return detail::gather_tuple<Ts...>(std::move(input));
+  auto gathered = detail::gather_tuple<Ts...>(std::move(input));
+  gathered.promise().where.function = "aio::gather";  // diagnostics name it, not the helper
+  return gathered;
 }
 
 template <class T>
 [[nodiscard]] Task<std::vector<detail::GatherValue<T>>> gather(std::vector<Task<T>> tasks) {
-  return detail::gather_vector<T>(std::move(tasks));
+  auto gathered = detail::gather_vector<T>(std::move(tasks));
+  gathered.promise().where.function = "aio::gather";  // diagnostics name it, not the helper
+  return gathered;
 }
 
 }  // namespace aio

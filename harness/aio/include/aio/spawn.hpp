@@ -63,7 +63,7 @@ class TaskHandle {
   // The result of a finished task, without waiting (asyncio's Task.result()).
   T result() {
     if (!state().done()) throw RuntimeError("TaskHandle::result(): task '" + name() + "' is not done");
-    return state_->take_result();
+    return state_->share_result();
   }
 
   class Awaiter {
@@ -75,7 +75,7 @@ class TaskHandle {
     }
     T await_resume() {
       wait_.resume();
-      return state_.take_result();
+      return state_.share_result();
     }
 
    private:
@@ -97,10 +97,16 @@ class TaskHandle {
 namespace detail {
 template <class T>
 TaskHandle<T> spawn(Task<T> task, std::string name, std::shared_ptr<void> keep_alive) {
-  auto& loop = require_running_task("aio::create_task").loop();
-  auto state = make_task_state(loop, std::move(task), std::move(name));
+  Loop* loop = nullptr;
+  try {
+    loop = &require_running_task("aio::create_task").loop();
+  } catch (...) {
+    if (task.valid()) (void)task.claim();  // refused, not forgotten: no "never awaited" warning
+    throw;
+  }
+  auto state = make_task_state(*loop, std::move(task), std::move(name));
   state->keep_alive = std::move(keep_alive);
-  loop.start(state);
+  loop->start(state);
   return TaskHandle<T>{std::move(state)};
 }
 }  // namespace detail

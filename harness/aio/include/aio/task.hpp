@@ -41,6 +41,11 @@ class TaskPromiseResult : public PromiseBase {
     if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
     return std::move(std::get<1>(result_));
   }
+  // The value without consuming it (several readers of one task's result).
+  T copy_result() const {
+    if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
+    return std::get<1>(result_);
+  }
   std::exception_ptr error() const noexcept {
     return result_.index() == 2 ? std::get<2>(result_) : nullptr;
   }

@@ -11,6 +11,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "aio/detail/frame.hpp"
@@ -104,6 +105,9 @@ class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
   PromiseBase* next_ = nullptr;     // frame the trampoline resumes next
   PromiseBase* current_ = nullptr;  // frame running now
   PromiseBase* parked_ = nullptr;   // frame suspended on wait_
+  // Frame to resume at the task's next step, set by wake(). Not next_: wake() may run inside
+  // this task's own step (sleep(0)), and the trampoline must not pick the frame up at once.
+  PromiseBase* woken_ = nullptr;
   Wait* wait_ = nullptr;
   SourceLocation wait_site_;
   std::exception_ptr forced_error_;  // outcome when the frame never ran (cancelled first)
@@ -134,9 +138,29 @@ class TaskState final : public TaskStateBase {
     return task_.promise().take_result();
   }
 
+  // For TaskHandle, which many tasks may await: each reader gets the outcome. A copyable value
+  // is copied; a move-only value (std::unique_ptr...) can be taken once, and a second reader
+  // gets a RuntimeError rather than a silently moved-from object.
+  T share_result() {
+    if constexpr (std::is_void_v<T> || !std::is_copy_constructible_v<T>) {
+      if (value_taken_ && !error()) {
+        throw RuntimeError("task '" + name() +
+                           "': its move-only result was already taken by an earlier co_await "
+                           "or result()");
+      }
+      value_taken_ = !std::is_void_v<T>;
+      return take_result();
+    } else {
+      result_retrieved = true;
+      if (auto forced = forced_error()) std::rethrow_exception(forced);
+      return task_.promise().copy_result();
+    }
+  }
+
  private:
   void destroy_frames() noexcept override { task_ = Task<T>{}; }
   Task<T> task_;
+  bool value_taken_ = false;
 };
 
 // A readable task name from a coroutine's function name ("long_process", "lambda").
@@ -144,6 +168,7 @@ std::string task_name_for(const PromiseBase& frame);
 
 template <class T>
 std::shared_ptr<TaskState<T>> make_task_state(Loop& loop, Task<T> task, std::string name = {}) {
+  if (!task.valid()) throw RuntimeError("aio: cannot start an empty (moved-from) Task");
   if (name.empty()) name = task_name_for(task.promise());
   return std::make_shared<TaskState<T>>(loop, std::move(name), std::move(task));
 }
