@@ -15,25 +15,6 @@ using grading::format_duration;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::string show(const std::string& value) {
-  return "\"" + value + "\"";
-}
-std::string show(aio::Duration value) {
-  return format_duration(value);
-}
-
-// The value the coroutine co_returned is `expected`. (A local check: the grading library has
-// none for values, and gtest cannot print std::chrono durations readably.)
-template <class T>
-testing::AssertionResult returned(const grading::Run<T>& run, const T& expected,
-                                  const std::string& lesson) {
-  if (run.error) return testing::AssertionFailure() << grading::explain_error(run.error);
-  if (run.value == expected) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << "returned " << show(*run.value) << ", expected "
-                                     << show(expected) << ".\nWhat you missed: " << lesson << "\n"
-                                     << grading::hints_pointer();
-}
-
 // Why a two_steps timeline or elapsed time is wrong, with the numbers of this run.
 std::string add_up_lesson(aio::Duration first, aio::Duration second) {
   return "awaits in sequence add up: two_steps sleeps its `first` parameter, then its `second`, "
@@ -86,7 +67,7 @@ void expect_two_steps(aio::Duration first, aio::Duration second) {
   std::string clock_lesson =
       "two_steps returns aio::now() after both sleeps: started at 0, that is " +
       format_duration(first) + " + " + format_duration(second) + ".";
-  EXPECT_TRUE(returned(run, first + second, clock_lesson));
+  EXPECT_TRUE(grading::returned(run, first + second, clock_lesson));
   EXPECT_TRUE(grading::real_time_below(run, 1s));
 }
 
@@ -106,8 +87,9 @@ TEST(LongProcess, PrintsStartThenFinishedTwoSecondsLater) {
 TEST(LongProcess, ReturnsResult) {
   auto run = grading::run(ch02::long_process());
   ASSERT_TRUE(grading::finished(run));
-  EXPECT_TRUE(returned(run, std::string("Result"),
-                       "co_return \"Result\" hands the value to whoever awaits long_process()."));
+  EXPECT_TRUE(
+      grading::returned(run, std::string("Result"),
+                        "co_return \"Result\" hands the value to whoever awaits long_process()."));
   EXPECT_TRUE(grading::real_time_below(run, 1s));
 }
 
@@ -144,8 +126,9 @@ TEST(MainFlow, TakesTwoSecondsAndReturnsTheResult) {
   EXPECT_TRUE(grading::elapsed_is(
       run, 2s,
       "awaiting long_process() takes as long as long_process itself: 2 s, no more, no less."));
-  EXPECT_TRUE(returned(run, std::string("Result"),
-                       "main_flow returns the value that co_await long_process() produced."));
+  EXPECT_TRUE(
+      grading::returned(run, std::string("Result"),
+                        "main_flow returns the value that co_await long_process() produced."));
   EXPECT_TRUE(grading::real_time_below(run, 1s));
 }
 
@@ -185,6 +168,6 @@ TEST(TwoSteps, ReturnsTheLoopClockNotASum) {
       "aio::now() is the loop's clock, counted from when the loop started, not from when "
       "two_steps was called: here the grader called two_steps at " +
       format_duration(delay) + ", so return aio::now(), not first + second.";
-  EXPECT_TRUE(returned(run, delay + first + second, clock_lesson));
+  EXPECT_TRUE(grading::returned(run, delay + first + second, clock_lesson));
   EXPECT_TRUE(grading::real_time_below(run, 1s));
 }

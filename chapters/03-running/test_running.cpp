@@ -75,22 +75,6 @@ template <class T>
   return failure << "What you missed: " << lesson << "\n" << grading::hints_pointer();
 }
 
-// The exact value a run returned, with a lesson (run.value holds it once finished() passed).
-template <class T, class V>
-::testing::AssertionResult value_is(const Run<T>& run, const V& expected,
-                                    const std::string& lesson) {
-  if (run.value && *run.value == expected) return ::testing::AssertionSuccess();
-  auto failure = ::testing::AssertionFailure();
-  failure << "returned ";
-  if (run.value) {
-    failure << "\"" << *run.value << "\"";
-  } else {
-    failure << "nothing";
-  }
-  return failure << ", expected \"" << expected << "\".\nWhat you missed: " << lesson << "\n"
-                 << grading::hints_pointer();
-}
-
 // run_or_explain must turn a failing job's std::exception into "failed: ...", not let it escape.
 template <class T>
 ::testing::AssertionResult error_was_explained(const Run<T>& run, const std::string& lesson) {
@@ -211,7 +195,7 @@ TEST(Hello, ReturnsHelloAfterOneSecond) {
   auto run = grading::run(ch03::hello());
   ASSERT_TRUE(did_not_nest_run(run, "hello()"));
   ASSERT_TRUE(grading::finished(run));
-  EXPECT_TRUE(value_is(run, "Hello!", "hello() hands \"Hello!\" back with co_return"));
+  EXPECT_TRUE(grading::returned(run, "Hello!", "hello() hands \"Hello!\" back with co_return"));
   EXPECT_TRUE(grading::elapsed_is(
       run, 1s, "co_await aio::sleep(1s) suspends hello() for exactly one second of loop time"));
   EXPECT_TRUE(grading::timeline_is(run, {}, "hello() returns its greeting; it prints nothing"));
@@ -226,7 +210,7 @@ TEST(RunHello, StartsOneLoopAndReturnsItsValue) {
   EXPECT_TRUE(loops_started(run, 1,
                             "calling hello() only creates the task (Task is lazy); at the top "
                             "level, aio::run(task) starts a loop that runs it to completion"));
-  EXPECT_TRUE(value_is(run, "Hello!", "aio::run returns the value the task co_returned"));
+  EXPECT_TRUE(grading::returned(run, "Hello!", "aio::run returns the value the task co_returned"));
   EXPECT_TRUE(grading::elapsed_is(run, 1s, "aio::run runs hello() to the end: 1 s"));
   EXPECT_TRUE(grading::real_time_below(run, 1s));
 }
@@ -243,7 +227,8 @@ TEST(RunHello, EachCallStartsAFreshLoopAtTimeZero) {
                              "every aio::run starts a fresh loop whose clock starts at 0, so each "
                              "run of the 1 s hello() ends at 1 s; do not keep a loop between "
                              "calls"));
-  EXPECT_TRUE(value_is(run, "Hello! Hello!", "each aio::run returns its own task's value"));
+  EXPECT_TRUE(
+      grading::returned(run, "Hello! Hello!", "each aio::run returns its own task's value"));
   EXPECT_TRUE(grading::real_time_below(run, 1s));
 }
 
@@ -257,7 +242,8 @@ TEST(HelloTwice, PrintsEachStepAndReturnsBothGreetings) {
       run, {{0s, "Saying hello twice..."}, {1s, "First: Hello!"}, {2s, "Second: Hello!"}},
       "co_await hello() waits for hello() to finish (1 s) and gives "
       "its value; a second co_await waits another second"));
-  EXPECT_TRUE(value_is(run, "Hello! Hello!", "co_return both values, separated by a single space"));
+  EXPECT_TRUE(grading::returned(run, "Hello! Hello!",
+                                "co_return both values, separated by a single space"));
 }
 
 TEST(HelloTwice, TakesTwoSecondsAwaitingHelloTwice) {
@@ -287,7 +273,8 @@ TEST(RunOrExplain, ReturnsTheJobsValue) {
                          "a new task.\n"
                       << grading::hints_pointer();
   EXPECT_TRUE(loops_started(run, 1, "aio::run(make_job()) runs the job on one fresh loop"));
-  EXPECT_TRUE(value_is(run, value, "aio::run returns the job's value; hand it back unchanged"));
+  EXPECT_TRUE(
+      grading::returned(run, value, "aio::run returns the job's value; hand it back unchanged"));
   EXPECT_TRUE(grading::timeline_is(run, {{0s, "job started"}, {takes, "job done"}},
                                    "aio::run runs the job to completion before it returns"));
   EXPECT_TRUE(grading::elapsed_is(run, takes, "the loop stops when the job finishes"));
@@ -304,9 +291,10 @@ TEST(RunOrExplain, ReturnsFailedWithTheExceptionsOwnMessage) {
                                   "the job's exception comes out of aio::run unchanged: catch it "
                                   "around aio::run and return \"failed: \" + its what()"));
   ASSERT_TRUE(grading::finished(run));
-  EXPECT_TRUE(value_is(run, "failed: " + message,
-                       "an exception thrown inside the loop comes out of aio::run unchanged: "
-                       "catch it around aio::run and use its what()"));
+  EXPECT_TRUE(
+      grading::returned(run, "failed: " + message,
+                        "an exception thrown inside the loop comes out of aio::run unchanged: "
+                        "catch it around aio::run and use its what()"));
   EXPECT_TRUE(grading::timeline_is(run, {{0s, "job started"}}, "the job prints once, then fails"));
   EXPECT_TRUE(grading::elapsed_is(run, fails_at,
                                   "the loop stops at the moment the job's exception escapes it"));
@@ -325,7 +313,7 @@ TEST(RunOrExplain, ExplainsEveryStdExceptionNotOnlyRuntimeError) {
   });
   ASSERT_TRUE(error_was_explained(run, kEveryStdException));
   ASSERT_TRUE(grading::finished(run));
-  EXPECT_TRUE(value_is(run, "failed: " + message, kEveryStdException));
+  EXPECT_TRUE(grading::returned(run, "failed: " + message, kEveryStdException));
   EXPECT_TRUE(grading::elapsed_is(run, fails_at,
                                   "the loop stops at the moment the job's exception escapes it"));
 }
@@ -363,7 +351,7 @@ TEST(RunOrExplain, EachCallIsAFreshLoop) {
                                    "every aio::run starts a fresh loop whose clock starts at 0"));
   EXPECT_TRUE(loop_times_are(run, {first_takes, second_takes},
                              "a fresh loop per aio::run: each ends after its own job's time"));
-  EXPECT_TRUE(value_is(run, "AB", "each run returns its own job's value"));
+  EXPECT_TRUE(grading::returned(run, "AB", "each run returns its own job's value"));
 }
 
 TEST(RunOrExplain, ReportsARefusedNestedRunAsAFailure) {
@@ -380,9 +368,10 @@ TEST(RunOrExplain, ReportsARefusedNestedRunAsAFailure) {
                                    "aio::RuntimeError, but the job never saw that error (did "
                                    "run_or_explain run the job inside a loop?)\n"
                                 << grading::hints_pointer();
-  EXPECT_TRUE(value_is(run, "failed: " + refusal,
-                       "aio::run inside a running loop throws aio::RuntimeError, and that error "
-                       "comes out of the outer aio::run unchanged"));
+  EXPECT_TRUE(
+      grading::returned(run, "failed: " + refusal,
+                        "aio::run inside a running loop throws aio::RuntimeError, and that error "
+                        "comes out of the outer aio::run unchanged"));
   EXPECT_TRUE(loops_started(run, 1, "the refused inner aio::run never starts a loop"));
   EXPECT_TRUE(grading::timeline_is(run, {{0s, "outer job started"}},
                                    "the job prints once, then its nested aio::run is refused"));

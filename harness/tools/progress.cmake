@@ -1,1 +1,257 @@
-# placeholder
+# The learner's progress report: one line per chapter, then what to do next.
+#
+#   cmake -DRESULTS=<build>/results -DSOURCE=<source dir> [-DBUILD=<build dir>] -P progress.cmake
+#
+# Runs after every ctest run in the `workbook` build (CTEST_CUSTOM_POST_TEST) and as
+# `cmake --build --preset workbook --target progress`. It reads the results files the graders
+# write (format: harness/grading/README.md) and, when the build directory is known, the test lists
+# gtest_discover_tests() wrote, so that tests never run yet count too. It never fails: a progress
+# report must not turn a test run red.
+cmake_minimum_required(VERSION 3.25)
+
+set(name_width 22)     # chapter column
+set(passed_width 8)    # passed/total column
+set(message_width 70)  # wrap the failure message at this width...
+set(message_lines 4)   # ...and show at most this many lines of it
+
+if(NOT DEFINED SOURCE OR NOT DEFINED RESULTS)
+  message("progress: usage: cmake -DRESULTS=<build>/results -DSOURCE=<source dir> "
+          "-P progress.cmake")
+  return()
+endif()
+# Absolute paths: relative ones (from a learner typing the command) would confuse the globs.
+get_filename_component(SOURCE "${SOURCE}" ABSOLUTE)
+get_filename_component(RESULTS "${RESULTS}" ABSOLUTE)
+if(NOT DEFINED BUILD)
+  get_filename_component(BUILD "${RESULTS}" DIRECTORY)
+endif()
+get_filename_component(BUILD "${BUILD}" ABSOLUTE)
+
+function(_pad text width out)
+  string(LENGTH "${text}" length)
+  while(length LESS width)
+    string(APPEND text " ")
+    math(EXPR length "${length} + 1")
+  endwhile()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+# The value of `key` in the contents of a results file (key=value lines).
+function(_result_value content key out)
+  if(content MATCHES "(^|\n)${key}=([^\n]*)")
+    set(${out} "${CMAKE_MATCH_2}" PARENT_SCOPE)
+  else()
+    set(${out} "" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# The chapter's grader tests in source order ("Suite.Test"), from the test list
+# gtest_discover_tests() wrote into the build directory; empty if the chapter was never built.
+function(_discovered_tests chapter out)
+  file(GLOB lists "${BUILD}/chapters/${chapter}/*_tests.cmake")
+  set(tests "")
+  foreach(list_file IN LISTS lists)
+    get_filename_component(file_name "${list_file}" NAME)
+    # Only the learner's grader (not chNN_grader_stub or the mistake graders of other presets).
+    if(NOT file_name MATCHES "^ch[0-9]+_grader\\[[0-9]+\\]_tests\\.cmake$")
+      continue()
+    endif()
+    file(READ "${list_file}" content)
+    if(content MATCHES "set\\( *ch[0-9]+_grader_TESTS ([^)\n]*)\\)")
+      string(STRIP "${CMAKE_MATCH_1}" names)
+      string(REGEX REPLACE " +" ";" names "${names}")
+      foreach(name IN LISTS names)
+        string(REGEX REPLACE "^ch[0-9]+\\." "" name "${name}")
+        list(APPEND tests "${name}")
+      endforeach()
+    endif()
+  endforeach()
+  set(${out} "${tests}" PARENT_SCOPE)
+endfunction()
+
+# A failure message made readable on one screen: gtest's "Value of: ... Actual: false (...)"
+# wrapper and the hints pointer (shown separately) removed, wrapped, cut after a few lines.
+function(_format_failure text out)
+  string(REGEX REPLACE "^Value of: .* Actual: false \\(" "" text "${text}")
+  string(REGEX REPLACE "\\) +Expected: true *$" "" text "${text}")
+  string(REGEX REPLACE " *Hints, gentlest first:.*$" "" text "${text}")
+  string(REGEX REPLACE " *What was printed: +\\(your code printed nothing\\)" "" text "${text}")
+  string(REGEX REPLACE "  +" " " text "${text}")
+  string(STRIP "${text}" text)
+  # Plain ASCII for any terminal: the runtime's messages use a few typographic characters.
+  foreach(pair "—|-" "–|-" "…|..." "‘|'" "’|'" "“|\"" "”|\"")
+    string(REPLACE "|" ";" pair "${pair}")
+    list(GET pair 0 from)
+    list(GET pair 1 to)
+    string(REPLACE "${from}" "${to}" text "${text}")
+  endforeach()
+  set(lines "")
+  set(count 0)
+  string(LENGTH "${text}" length)
+  while(length GREATER 0 AND count LESS message_lines)
+    if(length LESS_EQUAL message_width)
+      set(line "${text}")
+      set(text "")
+    else()
+      # Break at the last space that fits, or hard at the width.
+      string(SUBSTRING "${text}" 0 ${message_width} line)
+      string(FIND "${line}" " " space REVERSE)
+      if(space GREATER 20)
+        string(SUBSTRING "${text}" 0 ${space} line)
+        math(EXPR space "${space} + 1")
+        string(SUBSTRING "${text}" ${space} -1 text)
+      else()
+        string(SUBSTRING "${text}" ${message_width} -1 text)
+      endif()
+    endif()
+    math(EXPR count "${count} + 1")
+    string(LENGTH "${text}" length)
+    if(count EQUAL message_lines AND length GREATER 0)
+      string(APPEND line " ...")
+    endif()
+    string(APPEND lines "      ${line}\n")
+  endwhile()
+  set(${out} "${lines}" PARENT_SCOPE)
+endfunction()
+
+# ---- read the chapters and their results ---------------------------------------------------
+
+file(GLOB entries LIST_DIRECTORIES true RELATIVE "${SOURCE}/chapters" "${SOURCE}/chapters/*")
+set(chapters "")
+foreach(entry IN LISTS entries)
+  if(IS_DIRECTORY "${SOURCE}/chapters/${entry}" AND entry MATCHES "^[0-9][0-9]-")
+    list(APPEND chapters "${entry}")
+  endif()
+endforeach()
+list(SORT chapters)
+
+set(report "\nawaitlings progress\n\n")
+_pad("  chapter" ${name_width} header)
+_pad("passed" ${passed_width} passed_header)
+string(APPEND report "${header}${passed_header}status\n")
+set(next "")
+set(chapters_done 0)
+set(chapter_count 0)
+set(tests_passed 0)
+set(tests_total 0)
+
+foreach(chapter IN LISTS chapters)
+  math(EXPR chapter_count "${chapter_count} + 1")
+  _discovered_tests("${chapter}" tests)
+
+  # Results by test, in variables named <chapter>/<Suite.Test>/<key> (CMake allows the dots,
+  # dashes and slashes; the chapter keeps equal test names of two chapters apart).
+  file(GLOB_RECURSE result_files "${RESULTS}/${chapter}/*.result")
+  list(SORT result_files)
+  set(recorded "")
+  foreach(result_file IN LISTS result_files)
+    file(READ "${result_file}" content)
+    _result_value("${content}" test test)
+    if(test STREQUAL "")
+      continue()
+    endif()
+    _result_value("${content}" status "${chapter}/${test}/status")
+    _result_value("${content}" reason "${chapter}/${test}/reason")
+    _result_value("${content}" message "${chapter}/${test}/message")
+    list(APPEND recorded "${test}")
+  endforeach()
+  # Without a test list (not built yet), the results are all we know. With one, results of tests
+  # that no longer exist are ignored.
+  if(NOT tests)
+    set(tests "${recorded}")
+  endif()
+
+  set(total 0)
+  set(passed 0)
+  set(run 0)
+  set(started 0)   # a failure other than "not started": the learner has written something
+  set(first_failure "")
+  set(first_unrun "")
+  foreach(test IN LISTS tests)
+    math(EXPR total "${total} + 1")
+    set(status "${${chapter}/${test}/status}")
+    if(status STREQUAL "")
+      if(first_unrun STREQUAL "")
+        set(first_unrun "${test}")
+      endif()
+      continue()
+    endif()
+    math(EXPR run "${run} + 1")
+    if(status STREQUAL "passed")
+      math(EXPR passed "${passed} + 1")
+    else()
+      if(NOT "${${chapter}/${test}/reason}" STREQUAL "not_started")
+        set(started 1)
+      endif()
+      if(first_failure STREQUAL "")
+        set(first_failure "${test}")
+      endif()
+    endif()
+  endforeach()
+  math(EXPR tests_passed "${tests_passed} + ${passed}")
+  math(EXPR tests_total "${tests_total} + ${total}")
+
+  if(total GREATER 0 AND passed EQUAL total)
+    set(word "done")
+    math(EXPR chapters_done "${chapters_done} + 1")
+  elseif(run EQUAL 0)
+    set(word "not run yet")
+  elseif(passed EQUAL 0 AND NOT started)
+    set(word "not started")
+  else()
+    set(word "in progress")
+  endif()
+
+  if(total EQUAL 0)
+    set(score "-")
+  else()
+    set(score "${passed}/${total}")
+  endif()
+  _pad("  ${chapter}" ${name_width} name_cell)
+  _pad("${score}" ${passed_width} score_cell)
+  set(marker "")
+  if(NOT word STREQUAL "done" AND next STREQUAL "")
+    set(marker "   <- next")
+    set(next "${chapter}")
+    set(next_failure "${first_failure}")
+    set(next_unrun "${first_unrun}")
+    set(next_word "${word}")
+  endif()
+  string(APPEND report "${name_cell}${score_cell}${word}${marker}\n")
+endforeach()
+
+if(chapter_count EQUAL 0)
+  message("awaitlings progress: no chapters found under ${SOURCE}/chapters")
+  return()
+endif()
+if(tests_total EQUAL 0)
+  string(APPEND report "\n  No results yet.\n")
+else()
+  string(APPEND report "\n  ${chapters_done} of ${chapter_count} chapters done, "
+                       "${tests_passed}/${tests_total} tests passed\n")
+endif()
+
+# ---- what to do next -----------------------------------------------------------------------
+
+if(next STREQUAL "")
+  string(APPEND report "\n  All chapters done. Compare your timings with the reference solutions:\n"
+                       "  benchmarks/README.md\n")
+else()
+  string(REGEX MATCH "^[0-9]+" number "${next}")
+  set(dir "chapters/${next}")
+  string(APPEND report "\nNext: ${next}\n"
+                       "  lesson  ${dir}/README.md\n"
+                       "  edit    ${dir}/exercise.cpp\n"
+                       "  test    ctest --preset workbook -L ch${number}\n"
+                       "  hints   ${dir}/HINTS.md\n")
+  if(NOT next_failure STREQUAL "")
+    _format_failure("${${next}/${next_failure}/message}" failure_text)
+    string(APPEND report "  first failing test: ${next_failure}\n${failure_text}")
+  elseif(next_word STREQUAL "not run yet")
+    string(APPEND report "  (no results yet: build, then run the test command above)\n")
+  elseif(NOT next_unrun STREQUAL "")
+    string(APPEND report "  not run yet: ${next_unrun} (run the test command above)\n")
+  endif()
+endif()
+
+message("${report}")

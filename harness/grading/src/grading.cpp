@@ -68,6 +68,8 @@ std::string format_line(const Line& line) {
 std::string side_by_side(const Timeline& expected, const Timeline& actual) {
   std::size_t width = std::string("expected").size();
   for (const auto& line : expected) width = std::max(width, format_line(line).size());
+  // Missing expected lines show as "(nothing)", which is wider than "expected".
+  if (actual.size() > expected.size()) width = std::max(width, std::string("(nothing)").size());
   std::ostringstream out;
   out << "       " << std::left << std::setw(static_cast<int>(width)) << "expected"
       << " | actual\n";
@@ -83,6 +85,7 @@ std::string side_by_side(const Timeline& expected, const Timeline& actual) {
 }
 
 std::string explain_error(const std::exception_ptr& error) {
+  if (!error) return "no error: the code returned normally";  // rethrowing null is undefined
   try {
     std::rethrow_exception(error);
   } catch (const aio::NotImplemented& e) {

@@ -32,18 +32,20 @@ std::string one_line(std::string text) {
 // Why a test failed: the learner has not started (a TODO), a check failed, or the grader itself
 // met something it did not expect (an exception escaped the test body).
 std::string failure_reason(const testing::TestResult& result) {
-  std::string reason = "check";
+  // An exception escaping the test body is the grader's fault, whatever it says (even a
+  // NotImplemented: graders must capture learner code with grading::run / run_plain).
+  bool not_started = false;
   for (int i = 0; i < result.total_part_count(); ++i) {
     const auto& part = result.GetTestPartResult(i);
     if (!part.failed()) continue;
     std::string message = part.message();
-    if (message.find("not started:") != std::string::npos) return "not_started";
     if (message.find("thrown in the test body") != std::string::npos ||
         message.find("thrown in SetUp") != std::string::npos) {
-      reason = "error";
+      return "error";
     }
+    if (message.find("not started:") != std::string::npos) not_started = true;
   }
-  return reason;
+  return not_started ? "not_started" : "check";
 }
 
 std::string first_failure(const testing::TestResult& result) {
@@ -66,10 +68,12 @@ class ResultRecorder : public testing::EmptyTestEventListener {
                 << grading::seed() << " replays it)\n";
     }
     if (dir_.empty()) return;
-    std::error_code ignored;
-    std::filesystem::create_directories(dir_, ignored);
     std::string name = std::string(info.test_suite_name()) + "." + info.name();
-    std::ofstream out(dir_ / (name + ".result"), std::ios::trunc);
+    // Parameterised names contain '/' ("Sizes/Download.Works/3"): they nest in folders.
+    std::filesystem::path file = dir_ / (name + ".result");
+    std::error_code ignored;
+    std::filesystem::create_directories(file.parent_path(), ignored);
+    std::ofstream out(file, std::ios::trunc);
     out << "chapter=" << grading::chapter() << "\n"
         << "test=" << name << "\n"
         << "status=" << status << "\n"

@@ -20,6 +20,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -49,13 +50,13 @@ struct Settings {
 template <class T>
 struct Run {
   using Value = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
-  std::optional<Value> value;          // set when the code returned normally
-  std::exception_ptr error;            // set when it threw
-  Duration elapsed{};                  // simulated (or real, on the real clock) loop time
-  Duration real_elapsed{};             // wall-clock time the whole run took
-  std::vector<aio::RunReport> loops;   // one report per aio::run (usually exactly one)
+  std::optional<Value> value;         // set when the code returned normally
+  std::exception_ptr error;           // set when it threw
+  Duration elapsed{};                 // simulated (or real, on the real clock) loop time
+  Duration real_elapsed{};            // wall-clock time the whole run took
+  std::vector<aio::RunReport> loops;  // one report per aio::run (usually exactly one)
 
-  Timeline timeline() const;           // every print of every loop, as {time, text}
+  Timeline timeline() const;  // every print of every loop, as {time, text}
   std::vector<aio::Diagnostic> diagnostics() const;
 };
 
@@ -131,6 +132,11 @@ template <class T>
 template <class T>
 ::testing::AssertionResult real_time_below(const Run<T>& run, Duration limit);
 
+// The code returned `expected` (compared with ==). `lesson` as above.
+template <class T, class V>
+::testing::AssertionResult returned(const Run<T>& run, const V& expected,
+                                    const std::string& lesson);
+
 // The run threw an exception of type E (e.g. the learner must let an error propagate).
 template <class E, class T>
 ::testing::AssertionResult threw(const Run<T>& run, const std::string& lesson);
@@ -147,6 +153,11 @@ std::string format_line(const Line& line);
 std::string format_duration(Duration d);  // "2.000 s"
 // "Hints: chapters/02-await/HINTS.md"
 std::string hints_pointer();
+
+// How a value appears in messages: strings quoted, durations in seconds, the rest as gtest
+// prints it.
+template <class V>
+std::string show_value(const V& value);
 
 // The chapter this grader belongs to ("02-await"); set by the graders' main.
 const std::string& chapter();
@@ -171,7 +182,8 @@ Timeline Run<T>::timeline() const {
 template <class T>
 std::vector<aio::Diagnostic> Run<T>::diagnostics() const {
   std::vector<aio::Diagnostic> all;
-  for (const auto& loop : loops) all.insert(all.end(), loop.diagnostics.begin(), loop.diagnostics.end());
+  for (const auto& loop : loops)
+    all.insert(all.end(), loop.diagnostics.begin(), loop.diagnostics.end());
   return all;
 }
 
@@ -209,6 +221,36 @@ template <class T>
          << format_duration(limit)
          << "): on the simulated clock, aio::sleep costs no real time, so something blocked the "
             "thread (std::this_thread::sleep_for? a busy loop?)\n"
+         << hints_pointer();
+}
+
+namespace detail {
+template <class V>
+struct IsDuration : std::false_type {};
+template <class Rep, class Period>
+struct IsDuration<std::chrono::duration<Rep, Period>> : std::true_type {};
+}  // namespace detail
+
+template <class V>
+std::string show_value(const V& value) {
+  if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+    return "\"" + std::string(std::string_view(value)) + "\"";
+  } else if constexpr (detail::IsDuration<V>::value) {
+    return format_duration(std::chrono::duration_cast<Duration>(value));
+  } else {
+    return ::testing::PrintToString(value);
+  }
+}
+
+template <class T, class V>
+::testing::AssertionResult returned(const Run<T>& run, const V& expected,
+                                    const std::string& lesson) {
+  if (run.error)
+    return ::testing::AssertionFailure() << explain_error(run.error) << "\n" << hints_pointer();
+  if (run.value && *run.value == expected) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "returned " << (run.value ? show_value(*run.value) : std::string("nothing"))
+         << ", expected " << show_value(expected) << ".\nWhat you missed: " << lesson << "\n"
          << hints_pointer();
 }
 
