@@ -33,7 +33,8 @@ function(workbook_chapter)
   target_link_libraries(${id}_grader_objects PRIVATE aio_grading)
 
   _workbook_exercise(${id}_exercise ${exercise_source} ${chapter_dir})
-  _workbook_grader(${id}_grader ${id}_exercise ${id} ${name} ${CMAKE_BINARY_DIR}/results)
+  _workbook_grader(${id}_grader ${id}_exercise ${id} ${name} ${CMAKE_BINARY_DIR}/results
+                   ${id}_grader_main)
   gtest_discover_tests(${id}_grader
     TEST_PREFIX "${id}."
     DISCOVERY_TIMEOUT 60
@@ -45,7 +46,7 @@ function(workbook_chapter)
   if(WORKBOOK_STUB_CHECK)
     _workbook_exercise(${id}_exercise_stub ${chapter_dir}/exercise.cpp ${chapter_dir})
     _workbook_grader(${id}_grader_stub ${id}_exercise_stub ${id} ${name}
-                     ${CMAKE_BINARY_DIR}/stub-results)
+                     ${CMAKE_BINARY_DIR}/stub-results ${id}_grader_stub_main)
     set_property(GLOBAL APPEND PROPERTY WORKBOOK_STUB_GRADERS ${id}_grader_stub)
   endif()
 
@@ -60,12 +61,23 @@ function(_workbook_exercise target source chapter_dir)
   target_link_libraries(${target} PUBLIC aio)
 endfunction()
 
-function(_workbook_grader target exercise id chapter results_dir)
-  add_executable(${target} $<TARGET_OBJECTS:${id}_grader_objects> ${WORKBOOK_GRADER_MAIN})
+# The graders' main() as an object library: compiled once per (chapter, results directory).
+function(_workbook_grader_main target chapter results_dir)
+  if(NOT TARGET ${target})
+    add_library(${target} OBJECT ${WORKBOOK_GRADER_MAIN})
+    target_link_libraries(${target} PRIVATE aio_grading)
+    target_compile_definitions(${target} PRIVATE
+      AWAITLINGS_CHAPTER="${chapter}"
+      AWAITLINGS_RESULTS_DIR="${results_dir}")
+  endif()
+endfunction()
+
+# A grader executable: the chapter's compiled tests + a main + one variant of exercise.cpp.
+function(_workbook_grader target exercise id chapter results_dir main_target)
+  _workbook_grader_main(${main_target} ${chapter} "${results_dir}")
+  add_executable(${target}
+    $<TARGET_OBJECTS:${id}_grader_objects> $<TARGET_OBJECTS:${main_target}>)
   target_link_libraries(${target} PRIVATE ${exercise} aio_grading)
-  target_compile_definitions(${target} PRIVATE
-    AWAITLINGS_CHAPTER="${chapter}"
-    AWAITLINGS_RESULTS_DIR="${results_dir}")
 endfunction()
 
 # A mistaken solution names the grader test that must reject it and words its message must hold:
@@ -85,7 +97,7 @@ function(_workbook_mistakes id name chapter_dir)
     string(REGEX REPLACE "^// expect: " "" expected "${expect_line}")
     set(target ${id}_mistake_${mistake_name})
     _workbook_exercise(${target}_exercise ${mistake} ${chapter_dir})
-    _workbook_grader(${target} ${target}_exercise ${id} ${name} "")
+    _workbook_grader(${target} ${target}_exercise ${id} ${name} "" ${id}_mistake_main)
     add_test(NAME mistake.${id}.${mistake_name}
              COMMAND ${target} --gtest_filter=${gtest_filter})
     # Passes only if the grader failed with the teaching message.

@@ -5,6 +5,22 @@
 
 namespace aio::detail {
 
+bool OutcomeError::holds_cancellation(const std::exception_ptr& error) noexcept {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const CancelledError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+OutcomeError::OutcomeError(std::exception_ptr error)
+    : error_(std::move(error)), cancelled_(holds_cancellation(error_)) {
+  if (!error_) throw RuntimeError("aio::Outcome::failure needs an exception, got a null one");
+}
+
 GatherWait::~GatherWait() {
   // Normally every child is done by now; if the gather's frame is destroyed early (shutdown),
   // stop listening so no child calls back into freed memory.
@@ -39,14 +55,18 @@ void GatherWait::resume() {
 void GatherWait::task_done(TaskStateBase& child) {
   --remaining_;
   child.result_retrieved = true;  // the gather owns its children's outcomes
-  if (!first_error_ && child.error()) {
+  // The only place the two policies differ: gather stops the siblings at the first failure
+  // (then waits for them); gather_settled lets every child run to its end.
+  if (policy_ == GatherPolicy::CancelOnFailure && !first_error_ && child.error()) {
     first_error_ = child.error();
-    cancel_children();  // first failure: stop the siblings, then wait for them
+    cancel_children();
   }
   if (remaining_ == 0 && waiter_) waiter_->wake();
 }
 
-void GatherWait::cancel() { cancel_children(); }
+void GatherWait::cancel() {
+  cancel_children();
+}
 
 void GatherWait::cancel_children() noexcept {
   if (std::exchange(children_cancelled_, true)) return;
@@ -59,8 +79,9 @@ std::string GatherWait::describe() const {
     if (child->done()) continue;
     names += (names.empty() ? "'" : ", '") + child->name() + "'";
   }
-  return "gather of " + std::to_string(children_.size()) + " tasks (still running: " + names +
-         ")";
+  const char* what = policy_ == GatherPolicy::Settle ? "gather_settled" : "gather";
+  return std::string(what) + " of " + std::to_string(children_.size()) +
+         " tasks (still running: " + names + ")";
 }
 
 }  // namespace aio::detail

@@ -2,9 +2,15 @@
 #pragma once
 
 #include "aio/errors.hpp"
+#include "aio/event.hpp"
 #include "aio/gather.hpp"
+#include "aio/generator.hpp"
 #include "aio/loop.hpp"
 #include "aio/print.hpp"
+#include "aio/queue.hpp"
+#include "aio/semaphore.hpp"
 #include "aio/sleep.hpp"
 #include "aio/spawn.hpp"
 #include "aio/task.hpp"
+#include "aio/task_group.hpp"
+#include "aio/with.hpp"
