@@ -1,0 +1,47 @@
+// Mistake: download_all is download_three with the files taken from the vector: it downloads
+// files[0], files[1] and files[2] only, whatever the number of files.
+// test: DownloadAll.WorksForAnyNumberOfFiles
+// expect: called download 3 times for [0-9]+ files: it must handle any number of files
+#include "exercise.hpp"
+
+namespace ch04 {
+
+using namespace std::chrono_literals;
+
+aio::Task<std::string> download_file(std::string name, aio::Duration duration) {
+  aio::print("Start download ", name, "...");
+  // Suspends only this download: the loop runs the other downloads meanwhile.
+  co_await aio::sleep(duration);
+  aio::print("Finished download ", name);
+  co_return name + " downloaded";
+}
+
+aio::Task<std::vector<std::string>> download_three() {
+  // gather starts all three (in this order) before waiting for any, then waits for all three:
+  // the total is the longest download, 3 s. The results come back in argument order, as a tuple.
+  auto [first, second, third] =
+      co_await aio::gather(download_file("file1.txt", 2s), download_file("file2.txt", 3s),
+                           download_file("file3.txt", 1s));
+  aio::print("All results: [", first, ", ", second, ", ", third, "]");
+  co_return std::vector<std::string>{first, second, third};
+}
+
+aio::Task<std::vector<std::string>> download_all(std::vector<FileToDownload> files,
+                                                 DownloadFn download) {
+  auto [first, second, third] = co_await aio::gather(download(files[0].name, files[0].duration),
+                                                     download(files[1].name, files[1].duration),
+                                                     download(files[2].name, files[2].duration));
+  co_return std::vector<std::string>{first, second, third};
+}
+
+aio::Task<std::vector<std::string>> download_sequentially(std::vector<FileToDownload> files,
+                                                          DownloadFn download) {
+  std::vector<std::string> results;
+  results.reserve(files.size());
+  // Each co_await finishes one download before the loop body creates the next: the durations
+  // add up.
+  for (const auto& file : files) results.push_back(co_await download(file.name, file.duration));
+  co_return results;
+}
+
+}  // namespace ch04
