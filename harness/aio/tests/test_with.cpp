@@ -350,7 +350,7 @@ TEST(With, BothFailTheBodysErrorPropagatesAndClosesIsReported) {
     co_await aio::with(open_resource("db", {.fail_close = true}), body);
   }),
                BodyError);
-  auto reported = rec.diagnostics(aio::Diagnostic::Kind::UnretrievedException);
+  auto reported = rec.diagnostics(aio::Diagnostic::Kind::SuppressedException);
   ASSERT_EQ(reported.size(), 1u);
   EXPECT_NE(reported[0].find("close() failed with \"db close failed\""), std::string::npos)
       << reported[0];

@@ -125,6 +125,10 @@ std::string explain_diagnostic(const aio::Diagnostic& diagnostic) {
       return diagnostic.message + "\n  Await every task you create so its errors reach you.";
     case Kind::PendingAtEnd:
       return diagnostic.message;
+    case Kind::SuppressedException:
+      return diagnostic.message +
+             "\n  Clean-up failed while another error was already on its way out. Make close() "
+             "safe to run after a failed body.";
   }
   return diagnostic.message;
 }

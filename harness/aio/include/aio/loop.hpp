@@ -46,6 +46,8 @@ struct Diagnostic {
     NeverAwaited,          // a Task was destroyed without ever running
     UnretrievedException,  // a task failed and nobody awaited it to see the error
     PendingAtEnd,          // a task was still running when the main task finished
+    SuppressedException,   // a clean-up (aio::with's close) failed while another error was
+                           // propagating: the other error was rethrown, this one is kept here
   };
   Kind kind;
   std::string message;

@@ -177,7 +177,7 @@ inline void finish_with(const std::exception_ptr& body_error,
   if (body_error) {
     if (close_error && !is_cancellation(close_error)) {
       if (Loop* loop = Loop::current()) {
-        loop->diagnose(Diagnostic::Kind::UnretrievedException,
+        loop->diagnose(Diagnostic::Kind::SuppressedException,
                        "aio::with: close() failed with " + describe_exception(close_error) +
                            " while the body's exception (" + describe_exception(body_error) +
                            ") was propagating; the body's exception was rethrown, close()'s is "
