@@ -53,8 +53,10 @@ void report_never_awaited(const PromiseBase& frame) noexcept {
   }
 }
 
-std::string task_name_for(const PromiseBase& frame) {
-  std::string name = frame.where.function;
+std::string task_name_for(const PromiseBase& frame) { return task_name_for(frame.where.function); }
+
+std::string task_name_for(const char* function) {
+  std::string name = function ? function : "";
   if (name.empty() || name == "operator()") return "lambda";
   // GCC spells a function template's name with its arguments ("fetch<int>"), Clang without:
   // drop them so task names (in transcripts and diagnostics) are the same on both compilers.

@@ -86,8 +86,8 @@ Duration Loop::clock_now() const {
 
 void Loop::start(std::shared_ptr<detail::TaskStateBase> task) {
   task->live_index = live_.size();
-  live_.push_back(task);
   schedule(*task);
+  live_.push_back(std::move(task));
 }
 
 void Loop::schedule(detail::TaskStateBase& task) {
@@ -122,36 +122,30 @@ void Loop::run_ready() {
 
 // ---- timers -------------------------------------------------------------------------------
 
-detail::TimerKey Loop::add_timer(Duration deadline, detail::TimerTarget& target) {
-  detail::TimerKey key{deadline, next_timer_sequence_++};
-  timers_.emplace(key, &target);
-  return key;
+void Loop::add_timer(Duration deadline, detail::TimerTarget& target) {
+  timers_.arm(target, detail::TimerKey{deadline, next_timer_sequence_++});
 }
 
-void Loop::cancel_timer(const detail::TimerKey& key) noexcept { timers_.erase(key); }
+void Loop::cancel_timer(detail::TimerTarget& target) noexcept { timers_.disarm(target); }
 
 bool Loop::fire_due_timers(Duration up_to) {
-  if (timers_.empty() || timers_.begin()->first.deadline > up_to) return false;
+  if (timers_.empty() || timers_.earliest_deadline() > up_to) return false;
   // Every timer sharing the earliest deadline fires now, in the order they were set.
-  Duration deadline = timers_.begin()->first.deadline;
+  Duration deadline = timers_.earliest_deadline();
   now_ = std::max(now_, deadline);
-  while (!timers_.empty() && timers_.begin()->first.deadline == deadline) {
-    detail::TimerTarget* target = timers_.begin()->second;
-    timers_.erase(timers_.begin());
-    target->on_timer();
+  while (!timers_.empty() && timers_.earliest_deadline() == deadline) {
+    timers_.pop_earliest().on_timer();
   }
   return true;
 }
 
 void Loop::wait_for_next_timer() {
-  Duration deadline = timers_.begin()->first.deadline;
+  Duration deadline = timers_.earliest_deadline();
   std::this_thread::sleep_until(real_start_ + deadline);
   now_ = clock_now();
   // In real time several deadlines may have passed: fire them all, earliest first.
-  while (!timers_.empty() && timers_.begin()->first.deadline <= now_) {
-    detail::TimerTarget* target = timers_.begin()->second;
-    timers_.erase(timers_.begin());
-    target->on_timer();
+  while (!timers_.empty() && timers_.earliest_deadline() <= now_) {
+    timers_.pop_earliest().on_timer();
   }
 }
 
@@ -201,7 +195,7 @@ void Loop::run_until_done(detail::TaskStateBase& main) {
       wait_for_next_timer();
     } else if (options_.clock == Clock::Virtual) {
       Running running(*this);
-      fire_due_timers(timers_.begin()->first.deadline);
+      fire_due_timers(timers_.earliest_deadline());
     } else {
       throw RuntimeError(
           "Clock::Manual: the main task is waiting for a timer; call Loop::advance() to move "
@@ -213,7 +207,7 @@ void Loop::run_until_done(detail::TaskStateBase& main) {
 
 void Loop::check_limits() {
   if (options_.clock != Clock::Real && !timers_.empty() &&
-      timers_.begin()->first.deadline > options_.virtual_limit) {
+      timers_.earliest_deadline() > options_.virtual_limit) {
     std::ostringstream out;
     out << "simulated time would pass " << format_seconds(options_.virtual_limit)
         << " s: the program never finishes (an endless loop of sleeps?)";
@@ -256,7 +250,7 @@ void Loop::shut_down(bool main_finished) noexcept {
         run_ready();
         if (live_.empty() || timers_.empty()) break;
         Running running(*this);
-        fire_due_timers(timers_.begin()->first.deadline);
+        fire_due_timers(timers_.earliest_deadline());
       }
     }
   } catch (...) {

@@ -13,7 +13,7 @@ Duration now() {
 namespace detail {
 
 SleepAwaiter::~SleepAwaiter() {
-  if (timer_) task_->loop().cancel_timer(*timer_);
+  if (timer_armed()) task_->loop().cancel_timer(*this);
 }
 
 bool SleepAwaiter::await_suspend(std::coroutine_handle<>, SourceLocation where) {
@@ -23,7 +23,7 @@ bool SleepAwaiter::await_suspend(std::coroutine_handle<>, SourceLocation where) 
   if (delay_ <= Duration::zero()) {
     task_->wake();  // sleep(0): straight to the back of the ready queue
   } else {
-    timer_ = loop.add_timer(loop.now() + delay_, *this);
+    loop.add_timer(loop.now() + delay_, *this);
   }
   return true;
 }
@@ -34,22 +34,18 @@ void SleepAwaiter::await_resume() {
 }
 
 void SleepAwaiter::on_timer() {
-  timer_.reset();
-  task_->wake();
+  task_->wake();  // the loop has already disarmed the timer
 }
 
 void SleepAwaiter::cancel() {
   // Stop the timer and resume now: await_resume throws CancelledError.
-  if (timer_) {
-    task_->loop().cancel_timer(*timer_);
-    timer_.reset();
-  }
+  task_->loop().cancel_timer(*this);
   task_->wake();
 }
 
 std::string SleepAwaiter::describe() const {
-  if (!timer_) return "its turn to run (sleep 0)";
-  return "a timer at " + format_seconds(timer_->deadline) + "s";
+  if (!timer_armed()) return "its turn to run (sleep 0)";
+  return "a timer at " + format_seconds(timer_deadline()) + "s";
 }
 
 }  // namespace detail

@@ -8,7 +8,14 @@
 namespace aio::detail {
 
 TaskStateBase::TaskStateBase(Loop& loop, std::string name, PromiseBase& root)
-    : loop_(&loop), name_(std::move(name)), root_(&root) {}
+    : loop_(&loop),
+      given_name_(name.empty() ? nullptr : std::make_unique<const std::string>(std::move(name))),
+      function_(root.where.function),
+      root_(&root) {}
+
+std::string TaskStateBase::name() const {
+  return given_name_ ? *given_name_ : task_name_for(function_);
+}
 
 TaskStateBase::~TaskStateBase() = default;
 
@@ -61,7 +68,8 @@ void TaskStateBase::run_frames() {
 }
 
 bool TaskStateBase::park(Wait& wait, SourceLocation where, bool always) {
-  if (cancel_requested_ && !always) return false;  // deliver the pending cancellation instead of waiting
+  if (cancel_requested_ && !always)
+    return false;  // deliver the pending cancellation instead of waiting
   wait_ = &wait;
   wait_site_ = where;
   parked_ = current_;
@@ -98,9 +106,8 @@ void TaskStateBase::complete() {
   auto self = shared_from_this();
   // A listener usually removes itself (and may add others); take them one at a time, in the
   // order they started listening: tasks awaiting one handle wake in the order they awaited.
-  while (!listeners_.empty()) {
-    DoneListener* listener = listeners_.front();
-    listeners_.erase(listeners_.begin());
+  while (DoneListener* listener = first_listener_) {
+    remove_listener(*listener);
     listener->task_done(*this);
   }
   // The frame has finished with the callable that created it (its result lives in the promise):
@@ -119,15 +126,30 @@ void TaskStateBase::abandon() noexcept {
   complete();
 }
 
-void TaskStateBase::add_listener(DoneListener& listener) { listeners_.push_back(&listener); }
+void TaskStateBase::add_listener(DoneListener& listener) {
+  if (!first_listener_) {
+    first_listener_ = &listener;
+  } else {
+    more_listeners_.push_back(&listener);
+  }
+}
 
 void TaskStateBase::remove_listener(DoneListener& listener) noexcept {
-  auto it = std::find(listeners_.begin(), listeners_.end(), &listener);
-  if (it != listeners_.end()) listeners_.erase(it);
+  if (first_listener_ == &listener) {
+    // The next in line (the oldest of the others) moves up: the order stays first-come.
+    first_listener_ = nullptr;
+    if (!more_listeners_.empty()) {
+      first_listener_ = more_listeners_.front();
+      more_listeners_.erase(more_listeners_.begin());
+    }
+    return;
+  }
+  auto it = std::find(more_listeners_.begin(), more_listeners_.end(), &listener);
+  if (it != more_listeners_.end()) more_listeners_.erase(it);
 }
 
 std::string TaskStateBase::describe_wait() const {
-  std::string text = "task '" + name_ + "'";
+  std::string text = "task '" + name() + "'";
   if (!started_) return text + " has not started yet";
   if (!wait_) return text + " is ready to run";
   text += " waits at " + wait_site_.short_str();

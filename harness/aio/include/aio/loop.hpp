@@ -13,12 +13,12 @@
 #include <deque>
 #include <functional>
 #include <iosfwd>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "aio/detail/task_state.hpp"
+#include "aio/detail/timer_heap.hpp"
 #include "aio/errors.hpp"
 #include "aio/task.hpp"
 
@@ -95,22 +95,6 @@ class ScopedDefaultRunOptions {
 namespace detail {
 [[noreturn]] void refuse_nested_run();
 
-// Something a timer wakes (a sleep, a timeout).
-class TimerTarget {
- public:
-  virtual void on_timer() = 0;
-
- protected:
-  ~TimerTarget() = default;
-};
-// Timers fire in (deadline, sequence) order: equal deadlines fire in the order they were set.
-struct TimerKey {
-  Duration deadline;
-  std::uint64_t sequence;
-  friend bool operator<(const TimerKey& a, const TimerKey& b) {
-    return a.deadline != b.deadline ? a.deadline < b.deadline : a.sequence < b.sequence;
-  }
-};
 }  // namespace detail
 
 class Loop {
@@ -149,8 +133,8 @@ class Loop {
   void start(std::shared_ptr<detail::TaskStateBase> task);  // schedule a new task
   void schedule(detail::TaskStateBase& task);               // queue a task to resume
   detail::TaskStateBase* running_task() const noexcept { return running_; }
-  detail::TimerKey add_timer(Duration deadline, detail::TimerTarget& target);
-  void cancel_timer(const detail::TimerKey& key) noexcept;
+  void add_timer(Duration deadline, detail::TimerTarget& target);
+  void cancel_timer(detail::TimerTarget& target) noexcept;
   void record_print(std::string text);
   void diagnose(Diagnostic::Kind kind, std::string message);
   void task_finished(detail::TaskStateBase& task) noexcept;
@@ -175,7 +159,7 @@ class Loop {
   Duration now_{};
   bool main_done_ = false;
   std::deque<detail::TaskStateBase*> ready_;
-  std::map<detail::TimerKey, detail::TimerTarget*> timers_;
+  detail::TimerHeap timers_;
   std::uint64_t next_timer_sequence_ = 0;
   std::vector<std::shared_ptr<detail::TaskStateBase>> live_;    // started, not yet done
   std::vector<std::shared_ptr<detail::TaskStateBase>> failed_;  // finished with an error

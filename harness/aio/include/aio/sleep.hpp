@@ -3,8 +3,6 @@
 // aio::now(): the loop's clock, time since the loop started.
 #pragma once
 
-#include <optional>
-
 #include "aio/loop.hpp"
 
 namespace aio {
@@ -30,8 +28,7 @@ class SleepAwaiter final : public Wait, public TimerTarget {
 
  private:
   Duration delay_;
-  TaskStateBase* task_ = nullptr;
-  std::optional<TimerKey> timer_;
+  TaskStateBase* task_ = nullptr;  // the timer's key and heap slot live in TimerTarget
 };
 }  // namespace detail
 

@@ -55,7 +55,7 @@ class TaskHandle {
   bool valid() const noexcept { return static_cast<bool>(state_); }
   bool done() const { return state().done(); }
   bool cancelled() const { return state().cancelled(); }
-  const std::string& name() const { return state().name(); }
+  std::string name() const { return state().name(); }
 
   // Request cancellation (see the lesson of chapter 05). Returns false if already done.
   bool cancel() { return state().cancel(); }

@@ -13,6 +13,9 @@
 
 #include <coroutine>
 
+#include <cstddef>
+
+#include "aio/detail/frame_allocator.hpp"
 #include "aio/detail/source_location.hpp"
 
 namespace aio::detail {
@@ -21,6 +24,13 @@ class TaskStateBase;
 
 struct PromiseBase {
   explicit PromiseBase(SourceLocation where) noexcept : where(where) {}
+
+  // Every aio coroutine frame comes from the per-thread frame pool (frame_allocator.hpp): the
+  // compiler calls these to allocate and free the frame, passing its size both times.
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept {
+    deallocate_frame(frame, size);
+  }
 
   std::coroutine_handle<> self;   // this frame, resumable without knowing the promise type
   PromiseBase* parent = nullptr;  // the frame awaiting this one inline; null for a task's root frame

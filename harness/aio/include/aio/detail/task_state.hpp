@@ -51,7 +51,8 @@ class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
   TaskStateBase(const TaskStateBase&) = delete;
   TaskStateBase& operator=(const TaskStateBase&) = delete;
 
-  const std::string& name() const noexcept { return name_; }
+  // The name given to create_task, or else the coroutine function's ("download_file").
+  std::string name() const;
   Loop& loop() const noexcept { return *loop_; }
   bool done() const noexcept { return done_; }
   bool cancelled() const noexcept { return cancelled_; }
@@ -63,11 +64,10 @@ class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
   bool cancel();
 
   // --- used by the loop ---
-  void step();               // resume frames until the task parks or finishes
-  void abandon() noexcept;   // last resort at shutdown: destroy the frames without running them
+  void step();              // resume frames until the task parks or finishes
+  void abandon() noexcept;  // last resort at shutdown: destroy the frames without running them
   std::string describe_wait() const;  // "waits at exercise.cpp:12 (in main_flow) for task 'a'"
-  bool queued = false;       // in the loop's ready queue (a task is queued at most once)
-  std::size_t live_index = 0;  // position in the loop's list of unfinished tasks
+  std::size_t live_index = 0;         // position in the loop's list of unfinished tasks
 
   // --- used by awaiters (the suspension points) ---
   // Park the running frame on `wait`. Returns false (do not suspend) if a cancellation is
@@ -85,10 +85,14 @@ class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
 
   // The task's outcome once done: null, or the exception it finished with.
   virtual std::exception_ptr error() const noexcept = 0;
-  bool result_retrieved = false;  // someone awaited / gathered the outcome
 
   // Keeps a callable (e.g. a capturing lambda) alive as long as the frame it created.
   std::shared_ptr<void> keep_alive;
+
+  // (The flags are declared together, here and at the top of the private part, so that they
+  // share one word: a task state is allocated for every task.)
+  bool queued = false;            // in the loop's ready queue (a task is queued at most once)
+  bool result_retrieved = false;  // someone awaited / gathered the outcome
 
  protected:
   void set_forced_error(std::exception_ptr error) noexcept { forced_error_ = std::move(error); }
@@ -99,8 +103,16 @@ class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
   void run_frames();
   void complete();
 
+  bool started_ = false;
+  bool root_finished_ = false;
+  bool cancel_requested_ = false;
+  bool done_ = false;
+  bool cancelled_ = false;
   Loop* loop_;
-  std::string name_;
+  // Only a name given explicitly is stored (most tasks have none): the default name is derived
+  // from the coroutine's function name when a message needs it, not computed for every task.
+  std::unique_ptr<const std::string> given_name_;
+  const char* function_;  // the root coroutine's function name (static storage)
   PromiseBase* root_;
   PromiseBase* next_ = nullptr;     // frame the trampoline resumes next
   PromiseBase* current_ = nullptr;  // frame running now
@@ -111,12 +123,10 @@ class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
   Wait* wait_ = nullptr;
   SourceLocation wait_site_;
   std::exception_ptr forced_error_;  // outcome when the frame never ran (cancelled first)
-  bool started_ = false;
-  bool root_finished_ = false;
-  bool cancel_requested_ = false;
-  bool done_ = false;
-  bool cancelled_ = false;
-  std::vector<DoneListener*> listeners_;
+  // Most tasks have exactly one listener (the task awaiting them, or their gather): it lives
+  // inline, and only further listeners cost an allocation.
+  DoneListener* first_listener_ = nullptr;
+  std::vector<DoneListener*> more_listeners_;
 };
 
 // A task running a Task<T>; holds the frame, and with it the result, until the state dies.
@@ -165,12 +175,14 @@ class TaskState final : public TaskStateBase {
 
 // A readable task name from a coroutine's function name ("long_process", "lambda").
 std::string task_name_for(const PromiseBase& frame);
+std::string task_name_for(const char* function);
 
 template <class T>
 std::shared_ptr<TaskState<T>> make_task_state(Loop& loop, Task<T> task, std::string name = {}) {
   if (!task.valid()) throw RuntimeError("aio: cannot start an empty (moved-from) Task");
-  if (name.empty()) name = task_name_for(task.promise());
-  return std::make_shared<TaskState<T>>(loop, std::move(name), std::move(task));
+  // One block for the state and its reference count, from the frame pool (frame_allocator.hpp).
+  return std::allocate_shared<TaskState<T>>(PoolAllocator<TaskState<T>>{}, loop, std::move(name),
+                                            std::move(task));
 }
 
 }  // namespace aio::detail
