@@ -35,7 +35,7 @@ void GatherWait::start(std::vector<TaskStateBase*> children) {
   Loop& loop = running_task().loop();
   for (TaskStateBase* child : children_) {
     child->add_listener(*this);
-    loop.start(child->shared_from_this());  // queued in argument order: they start in order
+    loop.start(ref_to(*child));  // queued in argument order: they start in order
   }
 }
 

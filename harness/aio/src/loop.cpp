@@ -84,7 +84,7 @@ Duration Loop::clock_now() const {
 
 // ---- tasks --------------------------------------------------------------------------------
 
-void Loop::start(std::shared_ptr<detail::TaskStateBase> task) {
+void Loop::start(detail::TaskRef<detail::TaskStateBase> task) {
   task->live_index = live_.size();
   schedule(*task);
   live_.push_back(std::move(task));
@@ -97,7 +97,7 @@ void Loop::schedule(detail::TaskStateBase& task) {
 }
 
 void Loop::task_finished(detail::TaskStateBase& task) noexcept {
-  if (task.error() && !task.cancelled()) failed_.push_back(task.shared_from_this());
+  if (task.error() && !task.cancelled()) failed_.push_back(detail::ref_to(task));
   // Swap-remove from the live list; the state may die here if no handle refers to it.
   std::size_t index = task.live_index;
   if (index < live_.size() && live_[index].get() == &task) {
@@ -168,7 +168,7 @@ void Loop::advance(Duration d) {
 void Loop::drive(detail::TaskStateBase& main) {
   real_start_ = std::chrono::steady_clock::now();
   main.result_retrieved = true;  // run_until_complete hands the outcome to the caller
-  start(main.shared_from_this());
+  start(detail::ref_to(main));
   struct ReportOnExit {
     Loop& loop;
     ~ReportOnExit() {

@@ -157,7 +157,7 @@ void TaskGroup::refuse(const char* reason) const {
   throw RuntimeError(reason);
 }
 
-void TaskGroup::adopt(const std::shared_ptr<detail::TaskStateBase>& child) {
+void TaskGroup::adopt(const detail::TaskRef<detail::TaskStateBase>& child) {
   children_.push_back(child);
   ++running_;
   child->add_listener(*this);
@@ -194,7 +194,8 @@ void TaskGroup::task_done(detail::TaskStateBase& child) {
   child.result_retrieved = true;  // the group owns its children's outcomes
   std::exception_ptr error = child.cancelled() ? nullptr : child.error();
   // Forget the child (its handle, if any, keeps it alive): a long-lived group that spawns many
-  // short children does not grow. The child keeps itself alive while its listeners run.
+  // short children does not grow. The loop's list of live tasks keeps the child alive while
+  // its listeners run.
   auto it = std::find_if(children_.begin(), children_.end(),
                          [&](const auto& c) { return c.get() == &child; });
   if (it != children_.end()) children_.erase(it);

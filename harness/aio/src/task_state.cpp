@@ -102,8 +102,10 @@ void TaskStateBase::complete() {
     } catch (...) {
     }
   }
-  // Keep ourselves alive while listeners run: one of them may drop the last handle.
-  auto self = shared_from_this();
+  // A listener may drop the last handle to this task: no matter, the loop's list of live tasks
+  // still holds it (every task runs only after Loop::start) until task_finished() below, the
+  // last thing we do. (Taking one more reference here would be safe too, but costs on every
+  // task.)
   // A listener usually removes itself (and may add others); take them one at a time, in the
   // order they started listening: tasks awaiting one handle wake in the order they awaited.
   while (DoneListener* listener = first_listener_) {

@@ -229,7 +229,7 @@ Task<std::tuple<GatherResult<P, Ts>...>> gather_tuple(std::unique_ptr<TupleGathe
 template <GatherPolicy P, class T>
 Task<std::vector<GatherResult<P, T>>> gather_vector(std::vector<Task<T>> tasks) {
   Loop& loop = running_task().loop();
-  std::vector<std::shared_ptr<TaskState<T>>> children;
+  std::vector<TaskRef<TaskState<T>>> children;
   std::vector<TaskStateBase*> raw;
   children.reserve(tasks.size());
   raw.reserve(tasks.size());

@@ -130,7 +130,7 @@ class Loop {
   void run_ready();
 
   // --- runtime internals (used by the primitives) ---
-  void start(std::shared_ptr<detail::TaskStateBase> task);  // schedule a new task
+  void start(detail::TaskRef<detail::TaskStateBase> task);  // schedule a new task
   void schedule(detail::TaskStateBase& task);               // queue a task to resume
   detail::TaskStateBase* running_task() const noexcept { return running_; }
   void add_timer(Duration deadline, detail::TimerTarget& target);
@@ -161,8 +161,8 @@ class Loop {
   std::deque<detail::TaskStateBase*> ready_;
   detail::TimerHeap timers_;
   std::uint64_t next_timer_sequence_ = 0;
-  std::vector<std::shared_ptr<detail::TaskStateBase>> live_;    // started, not yet done
-  std::vector<std::shared_ptr<detail::TaskStateBase>> failed_;  // finished with an error
+  std::vector<detail::TaskRef<detail::TaskStateBase>> live_;    // started, not yet done
+  std::vector<detail::TaskRef<detail::TaskStateBase>> failed_;  // finished with an error
   detail::TaskStateBase* running_ = nullptr;
   RunReport report_;
 };

@@ -50,7 +50,7 @@ template <class T>
 class TaskHandle {
  public:
   TaskHandle() = default;
-  explicit TaskHandle(std::shared_ptr<detail::TaskState<T>> state) : state_(std::move(state)) {}
+  explicit TaskHandle(detail::TaskRef<detail::TaskState<T>> state) : state_(std::move(state)) {}
 
   bool valid() const noexcept { return static_cast<bool>(state_); }
   bool done() const { return state().done(); }
@@ -91,7 +91,7 @@ class TaskHandle {
     if (!state_) throw RuntimeError("aio::TaskHandle: empty handle");
     return *state_;
   }
-  std::shared_ptr<detail::TaskState<T>> state_;
+  detail::TaskRef<detail::TaskState<T>> state_;
 };
 
 namespace detail {

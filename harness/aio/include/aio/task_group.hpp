@@ -137,7 +137,7 @@ class TaskGroup final : private detail::Wait, private detail::DoneListener {
   // --- spawning ---
   const char* spawn_refusal() const noexcept;  // why spawn() is refused right now, or nullptr
   [[noreturn]] void refuse(const char* reason) const;
-  void adopt(const std::shared_ptr<detail::TaskStateBase>& child);
+  void adopt(const detail::TaskRef<detail::TaskStateBase>& child);
 
   // --- failure and cancellation ---
   void fail(std::exception_ptr error);
@@ -151,7 +151,7 @@ class TaskGroup final : private detail::Wait, private detail::DoneListener {
 
   Loop* loop_ = nullptr;
   detail::TaskStateBase* owner_ = nullptr;  // the task running the body (and the join)
-  std::vector<std::shared_ptr<detail::TaskStateBase>> children_;
+  std::vector<detail::TaskRef<detail::TaskStateBase>> children_;
   std::size_t running_ = 0;
   std::exception_ptr first_error_;
   std::vector<std::exception_ptr> other_errors_;

@@ -21,7 +21,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <new>
 
 namespace aio::detail {
 
@@ -40,20 +39,5 @@ FramePoolStats frame_pool_stats() noexcept;
 // already cached stay cached; while off, every allocation goes to operator new.
 void set_frame_recycling(bool on) noexcept;
 bool frame_recycling() noexcept;
-
-// A standard allocator over the pool, for std::allocate_shared (task states).
-template <class T>
-struct PoolAllocator {
-  using value_type = T;
-  PoolAllocator() noexcept = default;
-  template <class U>
-  PoolAllocator(const PoolAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(allocate_frame(n * sizeof(T))); }
-  void deallocate(T* block, std::size_t n) noexcept { deallocate_frame(block, n * sizeof(T)); }
-  template <class U>
-  bool operator==(const PoolAllocator<U>&) const noexcept {
-    return true;
-  }
-};
 
 }  // namespace aio::detail

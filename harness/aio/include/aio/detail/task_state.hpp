@@ -8,10 +8,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "aio/detail/frame.hpp"
@@ -44,8 +46,18 @@ class DoneListener {
   ~DoneListener() = default;
 };
 
-class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
+template <class State>
+class TaskRef;
+
+class TaskStateBase {
  public:
+  // Task states come from the frame pool too (frame_allocator.hpp). The destructor is virtual,
+  // so the sized delete receives the size of the TaskState<T> actually being destroyed.
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* state, std::size_t size) noexcept {
+    deallocate_frame(state, size);
+  }
+
   TaskStateBase(Loop& loop, std::string name, PromiseBase& root);
   virtual ~TaskStateBase();
   TaskStateBase(const TaskStateBase&) = delete;
@@ -100,9 +112,13 @@ class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
   virtual void destroy_frames() noexcept = 0;
 
  private:
+  template <class State>
+  friend class TaskRef;
+
   void run_frames();
   void complete();
 
+  std::uint32_t refs_ = 0;  // TaskRefs pointing here; the last one deletes the state
   bool started_ = false;
   bool root_finished_ = false;
   bool cancel_requested_ = false;
@@ -128,6 +144,57 @@ class TaskStateBase : public std::enable_shared_from_this<TaskStateBase> {
   DoneListener* first_listener_ = nullptr;
   std::vector<DoneListener*> more_listeners_;
 };
+
+// A counted reference to a task state (the loop's list of live tasks, a TaskHandle, a gather's
+// children, a TaskGroup's). The last reference deletes the state, and with it the frames.
+// Like std::shared_ptr, but the count is a plain integer, not an atomic: every task of a loop
+// lives on the loop's thread, and the atomic increments of shared_ptr were the most expensive
+// instructions of a short task (see benchmarks/README.md).
+template <class State>
+class TaskRef {
+ public:
+  TaskRef() noexcept = default;
+  explicit TaskRef(State* state) noexcept : state_(state) { acquire(); }
+  TaskRef(const TaskRef& other) noexcept : TaskRef(other.state_) {}
+  TaskRef(TaskRef&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  template <class Derived>
+  requires std::is_convertible_v<Derived*, State*> TaskRef(const TaskRef<Derived>& other)
+  noexcept : TaskRef(other.get()) {}
+  template <class Derived>
+  requires std::is_convertible_v<Derived*, State*> TaskRef(TaskRef<Derived>&& other)
+  noexcept : state_(other.release()) {}
+  TaskRef& operator=(TaskRef other) noexcept {
+    std::swap(state_, other.state_);
+    return *this;
+  }
+  ~TaskRef() { reset(); }
+
+  void reset() noexcept {
+    TaskStateBase* state = std::exchange(state_, nullptr);
+    if (state && --state->refs_ == 0) delete state;
+  }
+  // Hands the reference over without counting (the converting move above).
+  State* release() noexcept { return std::exchange(state_, nullptr); }
+
+  State* get() const noexcept { return state_; }
+  State* operator->() const noexcept { return state_; }
+  State& operator*() const noexcept { return *state_; }
+  explicit operator bool() const noexcept { return state_ != nullptr; }
+  friend bool operator==(const TaskRef& a, const TaskRef& b) noexcept {
+    return a.state_ == b.state_;
+  }
+
+ private:
+  void acquire() noexcept {
+    if (state_) ++static_cast<TaskStateBase*>(state_)->refs_;
+  }
+  State* state_ = nullptr;
+};
+
+// A new reference to a state some other reference already keeps alive.
+inline TaskRef<TaskStateBase> ref_to(TaskStateBase& state) noexcept {
+  return TaskRef<TaskStateBase>(&state);
+}
 
 // A task running a Task<T>; holds the frame, and with it the result, until the state dies.
 template <class T>
@@ -178,11 +245,9 @@ std::string task_name_for(const PromiseBase& frame);
 std::string task_name_for(const char* function);
 
 template <class T>
-std::shared_ptr<TaskState<T>> make_task_state(Loop& loop, Task<T> task, std::string name = {}) {
+TaskRef<TaskState<T>> make_task_state(Loop& loop, Task<T> task, std::string name = {}) {
   if (!task.valid()) throw RuntimeError("aio: cannot start an empty (moved-from) Task");
-  // One block for the state and its reference count, from the frame pool (frame_allocator.hpp).
-  return std::allocate_shared<TaskState<T>>(PoolAllocator<TaskState<T>>{}, loop, std::move(name),
-                                            std::move(task));
+  return TaskRef<TaskState<T>>(new TaskState<T>(loop, std::move(name), std::move(task)));
 }
 
 }  // namespace aio::detail
