@@ -29,3 +29,18 @@ void todo(std::string_view function, SourceLocation where) {
 }
 
 }  // namespace aio
+
+namespace aio {
+
+bool is_cancellation(const std::exception_ptr& error) noexcept {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const CancelledError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace aio

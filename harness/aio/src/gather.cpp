@@ -5,19 +5,8 @@
 
 namespace aio::detail {
 
-bool OutcomeError::holds_cancellation(const std::exception_ptr& error) noexcept {
-  if (!error) return false;
-  try {
-    std::rethrow_exception(error);
-  } catch (const CancelledError&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 OutcomeError::OutcomeError(std::exception_ptr error)
-    : error_(std::move(error)), cancelled_(holds_cancellation(error_)) {
+    : error_(std::move(error)), cancelled_(is_cancellation(error_)) {
   if (!error_) throw RuntimeError("aio::Outcome::failure needs an exception, got a null one");
 }
 

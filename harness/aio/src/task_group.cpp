@@ -9,16 +9,6 @@ namespace aio {
 
 namespace {
 
-bool is_cancellation(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const CancelledError&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 // The address of the std::exception inside `error`, or null for other types. Catching by
 // reference binds to the exception object itself (rethrow_exception does not copy it with
 // libstdc++ or libc++), so this is the address a `catch (const std::exception& e)` sees as &e.

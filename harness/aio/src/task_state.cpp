@@ -94,14 +94,7 @@ void TaskStateBase::throw_if_cancel_requested() {
 
 void TaskStateBase::complete() {
   done_ = true;
-  if (auto err = error()) {
-    try {
-      std::rethrow_exception(err);
-    } catch (const CancelledError&) {
-      cancelled_ = true;
-    } catch (...) {
-    }
-  }
+  if (is_cancellation(error())) cancelled_ = true;
   // A listener may drop the last handle to this task: no matter, the loop's list of live tasks
   // still holds it (every task runs only after Loop::start) until task_finished() below, the
   // last thing we do. (Taking one more reference here would be safe too, but costs on every

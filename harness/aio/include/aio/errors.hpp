@@ -1,6 +1,7 @@
 // The exceptions the runtime throws, and aio::todo() which every exercise stub calls.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ class WatchdogError : public RuntimeError {
   using RuntimeError::RuntimeError;
 };
 
+// Does `error` hold an aio::CancelledError? False for a null one. (An exception_ptr can only be
+// inspected by rethrowing it, so this costs a throw: use it on error paths.)
+bool is_cancellation(const std::exception_ptr& error) noexcept;
+
 // Thrown by aio::todo(): the exercise function has not been written yet.
 class NotImplemented : public std::logic_error {
  public:
@@ -51,7 +56,6 @@ class NotImplemented : public std::logic_error {
 
 // Marks an unfinished exercise: `aio::todo("long_process");` throws NotImplemented, and the graders
 // report "not started: long_process() still has its TODO". Delete the call when you write the code.
-[[noreturn]] void todo(std::string_view function,
-                       SourceLocation where = SourceLocation::current());
+[[noreturn]] void todo(std::string_view function, SourceLocation where = SourceLocation::current());
 
 }  // namespace aio

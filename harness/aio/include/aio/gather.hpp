@@ -54,8 +54,6 @@ class OutcomeError {
   }
 
  private:
-  static bool holds_cancellation(const std::exception_ptr& error) noexcept;
-
   std::exception_ptr error_;
   bool cancelled_ = false;
 };

@@ -161,16 +161,6 @@ inline std::string describe_exception(const std::exception_ptr& error) {
   }
 }
 
-inline bool is_cancellation(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const CancelledError&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 // Rule 4 of the header comment. Returns normally only when both succeeded.
 inline void finish_with(const std::exception_ptr& body_error,
                         const std::exception_ptr& close_error) {
