@@ -1,6 +1,8 @@
 // The frame-to-frame hand-offs of the trampoline (see aio/detail/frame.hpp).
 #include <iostream>
 
+#include "aio/detail/step_monitor.hpp"
+
 #include "aio/loop.hpp"
 
 namespace aio::detail {
@@ -16,15 +18,19 @@ TaskStateBase& running_task() {
   return *task;
 }
 
-void await_child(PromiseBase& parent, PromiseBase& child) {
+void await_child(PromiseBase& parent, PromiseBase& child, SourceLocation where) {
   child.parent = &parent;
   // The awaiting frame is suspending now; the trampoline resumes the child next.
-  running_task().resume_next(child);
+  TaskStateBase& task = running_task();
+  task.loop().note_suspension(where);
+  task.resume_next(child);
 }
 
 void frame_finished(PromiseBase& frame) noexcept {
   // A frame only ever runs inside TaskStateBase::step, so there is a running task.
-  TaskStateBase& task = *Loop::current()->running_task();
+  Loop& loop = *Loop::current();
+  TaskStateBase& task = *loop.running_task();
+  loop.note_suspension({});  // the step ends at the end of the function
   if (frame.parent) {
     task.resume_next(*frame.parent);
   } else {
@@ -32,18 +38,41 @@ void frame_finished(PromiseBase& frame) noexcept {
   }
 }
 
-NeverAwaitedScope::NeverAwaitedScope() noexcept { ++never_awaited_depth; }
-NeverAwaitedScope::~NeverAwaitedScope() { --never_awaited_depth; }
-bool NeverAwaitedScope::active() noexcept { return never_awaited_depth > 0; }
+NeverAwaitedScope::NeverAwaitedScope() noexcept {
+  ++never_awaited_depth;
+}
+NeverAwaitedScope::~NeverAwaitedScope() {
+  --never_awaited_depth;
+}
+bool NeverAwaitedScope::active() noexcept {
+  return never_awaited_depth > 0;
+}
+
+namespace {
+// "01-coroutines/exercise.cpp:14", the line where the coroutine function starts.
+std::string where_defined(const PromiseBase& frame) {
+  SourceLocation top = frame.where;
+  top.line = definition_line(frame.where);
+  return top.short_str();
+}
+}  // namespace
 
 void report_never_awaited(const PromiseBase& frame) noexcept {
   if (NeverAwaitedScope::active()) return;
   try {
     std::string name = task_name_for(frame);
-    std::string message = "coroutine '" + name + "' (" + frame.where.short_str() +
+    std::string message = "coroutine '" + name + "' (" + where_defined(frame) +
                           ") was never awaited: a Task does nothing until you co_await it "
                           "(or hand it to aio::create_task / aio::gather)";
-    if (Loop* loop = Loop::current()) {
+    Loop* loop = Loop::current();
+    // The frame running now is the one that created the Task and let it go.
+    const TaskStateBase* task = loop ? loop->running_task() : nullptr;
+    const PromiseBase* dropper = task ? task->current_frame() : nullptr;
+    if (dropper && dropper != &frame) {
+      message += "; it was created and dropped in " + task_name_for(*dropper) + " (" +
+                 where_defined(*dropper) + ")";
+    }
+    if (loop) {
       loop->diagnose(Diagnostic::Kind::NeverAwaited, std::move(message));
     } else {
       std::cerr << "aio warning: " << message << '\n';
@@ -53,7 +82,9 @@ void report_never_awaited(const PromiseBase& frame) noexcept {
   }
 }
 
-std::string task_name_for(const PromiseBase& frame) { return task_name_for(frame.where.function); }
+std::string task_name_for(const PromiseBase& frame) {
+  return task_name_for(frame.where.function);
+}
 
 std::string task_name_for(const char* function) {
   std::string name = function ? function : "";

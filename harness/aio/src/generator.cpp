@@ -5,10 +5,12 @@
 
 namespace aio::detail {
 
-void YieldAwaiter::yield_to_consumer(PromiseBase& producer) noexcept {
+void YieldAwaiter::yield_to_consumer(PromiseBase& producer, SourceLocation where) noexcept {
   // A producer only runs inside its consumer's task step (next() made it that frame's child),
   // so there is a running task, and `parent` is the frame that awaited next().
-  Loop::current()->running_task()->resume_next(*producer.parent);
+  Loop& loop = *Loop::current();
+  loop.note_suspension(where);
+  loop.running_task()->resume_next(*producer.parent);
 }
 
 void throw_empty_generator() {

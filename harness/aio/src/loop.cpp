@@ -75,7 +75,9 @@ Loop::~Loop() {
   }
 }
 
-Loop* Loop::current() noexcept { return current_loop; }
+Loop* Loop::current() noexcept {
+  return current_loop;
+}
 
 Duration Loop::clock_now() const {
   if (options_.clock != Clock::Real) return now_;
@@ -126,7 +128,9 @@ void Loop::add_timer(Duration deadline, detail::TimerTarget& target) {
   timers_.arm(target, detail::TimerKey{deadline, next_timer_sequence_++});
 }
 
-void Loop::cancel_timer(detail::TimerTarget& target) noexcept { timers_.disarm(target); }
+void Loop::cancel_timer(detail::TimerTarget& target) noexcept {
+  timers_.disarm(target);
+}
 
 bool Loop::fire_due_timers(Duration up_to) {
   if (timers_.empty() || timers_.earliest_deadline() > up_to) return false;
@@ -169,9 +173,16 @@ void Loop::drive(detail::TaskStateBase& main) {
   real_start_ = std::chrono::steady_clock::now();
   main.result_retrieved = true;  // run_until_complete hands the outcome to the caller
   start(detail::ref_to(main));
+  if (options_.debug && options_.stuck_step > Duration::zero()) {
+    stuck_watchdog_ =
+        std::make_unique<detail::StuckStepWatchdog>(options_.stuck_step, options_.on_stuck_step);
+  }
   struct ReportOnExit {
     Loop& loop;
     ~ReportOnExit() {
+      loop.stuck_watchdog_.reset();  // its thread ends with the run
+      for (const auto& [function, count] : loop.started_frames_)
+        loop.report_.coroutines_started[detail::task_name_for(function)] += count;
       if (loop.options_.on_finish) loop.options_.on_finish(loop.report_);
     }
   } report_on_exit{*this};
@@ -182,7 +193,17 @@ void Loop::drive(detail::TaskStateBase& main) {
     shut_down(main.done());
     throw;
   }
+  settle_main(main);
   shut_down(true);
+}
+
+// The main task's frame (and with it its parameters) is destroyed here, inside the loop, so
+// that a destructor that prints is stamped and recorded like any other line.
+void Loop::settle_main(detail::TaskStateBase& main) noexcept {
+  Running running(*this);
+  running_ = &main;
+  main.settle();
+  running_ = nullptr;
 }
 
 void Loop::run_until_done(detail::TaskStateBase& main) {
@@ -290,7 +311,9 @@ void Loop::record_print(std::string text) {
     if (options_.timestamps) out << '[' << format_seconds(at) << "s] ";
     out << text << '\n';
   }
-  report_.transcript.push_back({at, running_ ? running_->name() : std::string{}, std::move(text)});
+  const detail::PromiseBase* frame = running_ ? running_->current_frame() : nullptr;
+  report_.transcript.push_back({at, running_ ? running_->name() : std::string{}, std::move(text),
+                                frame ? detail::task_name_for(*frame) : std::string{}});
 }
 
 void Loop::diagnose(Diagnostic::Kind kind, std::string message) {
@@ -302,15 +325,60 @@ void Loop::diagnose(Diagnostic::Kind kind, std::string message) {
   report_.diagnostics.push_back({kind, std::move(message)});
 }
 
-void Loop::note_step_duration(const detail::TaskStateBase& task, const detail::PromiseBase* frame,
-                              std::chrono::steady_clock::duration took) {
+Loop::StepStart Loop::begin_step(const detail::TaskStateBase& task,
+                                 const detail::PromiseBase& frame, bool woken_from_wait) {
+  StepStart start;
+  start.first = !frame.started;
+  if (start.first) ++started_frames_[frame.where.function];
+  if (woken_from_wait && !start.first) start.from = task.wait_site();
+  step_end_ = SourceLocation{};
+  detail::publish_running_step(
+      {task.name_chars(), frame.where.function, frame.where.file, start.from.line});
+  if (stuck_watchdog_) stuck_watchdog_->step_began();
+  start.usage = detail::ThreadUsage::now();
+  start.wall = std::chrono::steady_clock::now();
+  return start;
+}
+
+namespace {
+// "from line 8 (the start of long_process) to the co_await at line 12"
+std::string step_span(const detail::PromiseBase& frame, const Loop::StepStart& start,
+                      const SourceLocation& end) {
+  std::string function = detail::task_name_for(frame);
+  std::string text;
+  if (start.first) {
+    text = "from line " + std::to_string(detail::definition_line(frame.where)) + " (the start of " +
+           function + ")";
+  } else if (start.from.line) {
+    text = "from the co_await at line " + std::to_string(start.from.line);
+  } else {
+    text = "from where it resumed";
+  }
+  if (end.line) return text + " to the co_await at line " + std::to_string(end.line);
+  return text + " to the end of " + function;
+}
+}  // namespace
+
+void Loop::end_step(const detail::TaskStateBase& task, const detail::PromiseBase& frame,
+                    const StepStart& start) {
+  auto took = std::chrono::steady_clock::now() - start.wall;
+  if (stuck_watchdog_) stuck_watchdog_->step_ended();
+  detail::clear_running_step();
   if (took <= options_.slow_step) return;
-  std::string where = frame ? " (" + detail::task_name_for(*frame) + ", " +
-                                  frame->where.short_str() + ")"
-                            : "";
+  detail::ThreadUsage now = detail::ThreadUsage::now();
+  detail::ThreadUsage used{now.cpu - start.usage.cpu,
+                           now.voluntary_switches - start.usage.voluntary_switches,
+                           now.involuntary_switches - start.usage.involuntary_switches};
+  // Slow because the OS ran something else (a busy machine), not because the code blocked:
+  // not the learner's fault, so not reported.
+  if (!detail::step_blocked_the_loop(took, used, options_.slow_step)) return;
+  std::string file = frame.where.short_str();
+  file = file.substr(0, file.rfind(':'));
   diagnose(Diagnostic::Kind::SlowStep,
-           "Executing task '" + task.name() + "'" + where + " took " + seconds_text(took) +
-               ": the event loop was blocked — use co_await aio::sleep, not "
+           "Executing task '" + task.name() + "' took " + seconds_text(took) + " in " +
+               detail::task_name_for(frame) + " (" + file + ", " +
+               step_span(frame, start, step_end_) +
+               "): the event loop was blocked — use co_await aio::sleep, not "
                "std::this_thread::sleep_for");
 }
 

@@ -46,20 +46,22 @@ void TaskStateBase::step() {
   } else {
     next_ = std::exchange(woken_, nullptr);
   }
-  run_frames();
+  run_frames(next_);  // the root's first resume, or the frame a Wait woke
   if (root_finished_) complete();
 }
 
 // The trampoline. Each resume() runs one frame until it suspends; the frame has then told us
 // what runs next (its child, its parent) or parked itself on a Wait (next_ stays null).
-void TaskStateBase::run_frames() {
+// `woken` is the frame that parked on a Wait and is resumed after it (its co_await site is
+// wait_site_); debug mode uses it to say where a slow step began.
+void TaskStateBase::run_frames(const PromiseBase* woken) {
   const bool timed = loop_->debug();
   while (PromiseBase* frame = std::exchange(next_, nullptr)) {
     current_ = frame;
     if (timed) {
-      auto begin = std::chrono::steady_clock::now();
+      auto start = loop_->begin_step(*this, *frame, frame == woken);
       frame->self.resume();
-      loop_->note_step_duration(*this, frame, std::chrono::steady_clock::now() - begin);
+      loop_->end_step(*this, *frame, start);
     } else {
       frame->self.resume();
     }
@@ -73,6 +75,7 @@ bool TaskStateBase::park(Wait& wait, SourceLocation where, bool always) {
   wait_ = &wait;
   wait_site_ = where;
   parked_ = current_;
+  loop_->note_suspension(where);
   return true;
 }
 

@@ -16,9 +16,15 @@ aio::Task<int> answer() {
   co_return 42;
 }
 
+// What the build configured, not what the runtime reports: a pool switched off by a bug must
+// fail these tests, not skip them. (Off under AddressSanitizer by design: a use-after-free must
+// still be caught there.)
 bool pool_available() {
-  // Off under AddressSanitizer by design (a use-after-free must still be caught there).
-  return aio::detail::frame_recycling();
+  return AIO_TEST_FRAME_POOL_EXPECTED != 0;
+}
+
+TEST(FramePool, IsOnExactlyWhenTheBuildSaysSo) {
+  EXPECT_EQ(aio::detail::frame_recycling(), pool_available());
 }
 
 TEST(FramePool, AFreedFrameIsReusedForTheNextFrameOfTheSameSize) {
@@ -55,20 +61,40 @@ TEST(FramePool, WithRecyclingOffEveryFrameComesFromOperatorNew) {
   EXPECT_EQ(after.allocated, before.allocated + 1);
 }
 
+// Fills every live block with its own byte, then checks every block still holds it: two blocks
+// that overlap (a pool handing out the same memory twice) overwrite each other's pattern.
+void fill_blocks(const std::vector<std::pair<void*, std::size_t>>& blocks, unsigned salt) {
+  for (std::size_t i = 0; i < blocks.size(); ++i)
+    std::fill_n(static_cast<unsigned char*>(blocks[i].first), blocks[i].second,
+                static_cast<unsigned char>(i * 7 + salt));
+}
+
+bool blocks_hold_their_patterns(const std::vector<std::pair<void*, std::size_t>>& blocks,
+                                unsigned salt) {
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    auto* bytes = static_cast<const unsigned char*>(blocks[i].first);
+    auto expected = static_cast<unsigned char>(i * 7 + salt);
+    if (!std::all_of(bytes, bytes + blocks[i].second,
+                     [&](unsigned char b) { return b == expected; }))
+      return false;
+  }
+  return true;
+}
+
 TEST(FramePool, BlocksOfEverySizeRoundTrip) {
-  // Sizes across and beyond the pooled range; each block must be writable over its full size.
+  // Sizes across and beyond the pooled range, several of each, all alive at once.
   std::vector<std::pair<void*, std::size_t>> blocks;
-  for (std::size_t size = 1; size <= 2048; size += 37) {
-    void* block = aio::detail::allocate_frame(size);
-    std::fill_n(static_cast<unsigned char*>(block), size, 0xAB);
-    blocks.emplace_back(block, size);
-  }
+  for (int copy = 0; copy < 3; ++copy)
+    for (std::size_t size = 1; size <= 2048; size += 37)
+      blocks.emplace_back(aio::detail::allocate_frame(size), size);
+  fill_blocks(blocks, 1);
+  EXPECT_TRUE(blocks_hold_their_patterns(blocks, 1)) << "two live blocks overlap";
+  // Free them all, then take them again (now from the pool): still no overlap.
   for (auto [block, size] : blocks) aio::detail::deallocate_frame(block, size);
-  for (auto [block, size] : blocks) {
-    void* again = aio::detail::allocate_frame(size);
-    std::fill_n(static_cast<unsigned char*>(again), size, 0xCD);
-    aio::detail::deallocate_frame(again, size);
-  }
+  for (auto& [block, size] : blocks) block = aio::detail::allocate_frame(size);
+  fill_blocks(blocks, 3);
+  EXPECT_TRUE(blocks_hold_their_patterns(blocks, 3)) << "two recycled blocks overlap";
+  for (auto [block, size] : blocks) aio::detail::deallocate_frame(block, size);
 }
 
 TEST(FramePool, TasksStillRunCorrectlyOnRecycledFrames) {

@@ -19,8 +19,12 @@ std::uint64_t initial_seed() {
 }
 }  // namespace
 
-const std::string& chapter() { return chapter_storage(); }
-void set_chapter(std::string name) { chapter_storage() = std::move(name); }
+const std::string& chapter() {
+  return chapter_storage();
+}
+void set_chapter(std::string name) {
+  chapter_storage() = std::move(name);
+}
 
 std::uint64_t seed() {
   static const std::uint64_t value = initial_seed();
@@ -32,7 +36,9 @@ std::mt19937_64& rng() {
   return engine;
 }
 
-int random_int(int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng()); }
+int random_int(int low, int high) {
+  return std::uniform_int_distribution<int>(low, high)(rng());
+}
 
 std::string hints_pointer() {
   return "Hints, gentlest first: chapters/" + chapter() + "/HINTS.md";
@@ -52,7 +58,9 @@ aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport
 }
 
 namespace detail {
-std::chrono::steady_clock::time_point real_now() { return std::chrono::steady_clock::now(); }
+std::chrono::steady_clock::time_point real_now() {
+  return std::chrono::steady_clock::now();
+}
 }  // namespace detail
 
 std::string format_duration(Duration d) {
@@ -78,8 +86,8 @@ std::string side_by_side(const Timeline& expected, const Timeline& actual) {
     std::string left = i < expected.size() ? format_line(expected[i]) : "(nothing)";
     std::string right = i < actual.size() ? format_line(actual[i]) : "(nothing)";
     bool same = i < expected.size() && i < actual.size() && expected[i] == actual[i];
-    out << (same ? "    ok " : "  >>>  ") << std::left << std::setw(static_cast<int>(width))
-        << left << " | " << right << '\n';
+    out << (same ? "    ok " : "  >>>  ") << std::left << std::setw(static_cast<int>(width)) << left
+        << " | " << right << '\n';
   }
   return out.str();
 }
@@ -157,9 +165,72 @@ std::string transcript_text(const Timeline& actual) {
   return ::testing::AssertionSuccess();
 }
 
+::testing::AssertionResult printed_by_impl(const std::exception_ptr& error,
+                                           const std::vector<aio::TranscriptLine>& actual,
+                                           const std::string& coroutine,
+                                           const std::vector<std::string>& texts,
+                                           const std::string& lesson) {
+  if (error)
+    return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
+  std::ostringstream wrong;
+  for (const auto& text : texts) {
+    auto line = std::find_if(actual.begin(), actual.end(),
+                             [&](const aio::TranscriptLine& l) { return l.text == text; });
+    if (line == actual.end()) {
+      wrong << "  \"" << text << "\" was not printed at all (expected from " << coroutine << ")\n";
+    } else if (line->coroutine != coroutine) {
+      wrong << "  \"" << text << "\" was printed by "
+            << (line->coroutine.empty() ? std::string("code outside any coroutine")
+                                        : line->coroutine)
+            << ", not by " << coroutine << "\n";
+    }
+  }
+  if (wrong.str().empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "the lines are there, but not all of them come from " << coroutine << ":\n"
+         << wrong.str() << "What you missed: " << lesson << "\n"
+         << hints_pointer();
+}
+
+::testing::AssertionResult ran_times_impl(const std::exception_ptr& error, int actual,
+                                          const std::string& function, int times,
+                                          const std::string& lesson) {
+  if (error)
+    return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
+  if (actual == times) return ::testing::AssertionSuccess();
+  auto failure = ::testing::AssertionFailure();
+  if (actual == 0) {
+    failure << function << "() never ran (expected " << times << " time" << (times == 1 ? "" : "s")
+            << ")";
+  } else {
+    failure << function << "() ran " << actual << " time" << (actual == 1 ? "" : "s")
+            << ", expected " << times;
+  }
+  return failure << ".\nWhat you missed: " << lesson << "\n" << hints_pointer();
+}
+
+namespace {
+std::vector<std::string>& used_functions() {
+  static std::vector<std::string> names;
+  return names;
+}
+}  // namespace
+
+void uses_learners(const std::string& function) {
+  auto& names = used_functions();
+  if (std::find(names.begin(), names.end(), function) == names.end()) names.push_back(function);
+}
+const std::vector<std::string>& learner_functions_used() {
+  return used_functions();
+}
+void clear_learner_functions_used() {
+  used_functions().clear();
+}
+
 ::testing::AssertionResult timeline_impl(const std::exception_ptr& error, const Timeline& actual,
                                          const Timeline& expected, const std::string& lesson) {
-  if (error) return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
+  if (error)
+    return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
   if (actual == expected) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << "the printed timeline is not the expected one.\nWhat you missed: " << lesson << "\n"
@@ -169,12 +240,12 @@ std::string transcript_text(const Timeline& actual) {
 ::testing::AssertionResult elapsed_impl(const std::exception_ptr& error, const Timeline& actual,
                                         Duration elapsed, Duration expected,
                                         const std::string& lesson) {
-  if (error) return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
+  if (error)
+    return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
   if (elapsed == expected) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << "took " << format_duration(elapsed) << " of simulated time, expected "
-         << format_duration(expected) << ".\nWhat you missed: " << lesson
-         << "\nWhat was printed:\n"
+         << format_duration(expected) << ".\nWhat you missed: " << lesson << "\nWhat was printed:\n"
          << transcript_text(actual) << hints_pointer();
 }
 

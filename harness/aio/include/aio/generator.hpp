@@ -81,10 +81,13 @@ class GeneratorPromiseBase : public PromiseBase {
 struct YieldAwaiter {
   PromiseBase& producer;
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<>) const noexcept { yield_to_consumer(producer); }
+  void await_suspend(std::coroutine_handle<>,
+                     SourceLocation where = SourceLocation::current()) const noexcept {
+    yield_to_consumer(producer, where);
+  }
   void await_resume() const noexcept {}
 
-  static void yield_to_consumer(PromiseBase& producer) noexcept;
+  static void yield_to_consumer(PromiseBase& producer, SourceLocation where) noexcept;
 };
 
 // next() checks, out of line: they only build error messages.
@@ -167,14 +170,15 @@ class [[nodiscard]] AsyncGenerator {
       return frame_.done();
     }
     template <class Promise>
-    void await_suspend(std::coroutine_handle<Promise> awaiting) {
+    void await_suspend(std::coroutine_handle<Promise> awaiting,
+                       SourceLocation where = SourceLocation::current()) {
       static_assert(std::is_base_of_v<detail::PromiseBase, Promise>,
                     "AsyncGenerator::next() can only be awaited from aio coroutines (Task, "
                     "AsyncGenerator)");
       frame_.promise().running = true;
       // The producer becomes the awaiting frame's child: the trampoline resumes it next, and
       // its co_yield / end hands control back to `awaiting`.
-      detail::await_child(awaiting.promise(), frame_.promise());
+      detail::await_child(awaiting.promise(), frame_.promise(), where);
     }
     std::optional<T> await_resume() {
       frame_.promise().running = false;

@@ -13,10 +13,13 @@
 #include <deque>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "aio/detail/step_monitor.hpp"
 #include "aio/detail/task_state.hpp"
 #include "aio/detail/timer_heap.hpp"
 #include "aio/errors.hpp"
@@ -33,11 +36,12 @@ enum class Clock {
   Manual,   // simulated, and only moves when a test calls Loop::advance()
 };
 
-// One aio::print() line: when, by which task, what.
+// One aio::print() line: when, by which task, from which coroutine, what.
 struct TranscriptLine {
   Duration time{};
-  std::string task;
+  std::string task;  // the task that printed ("main", "download_file", a create_task name)
   std::string text;
+  std::string coroutine{};  // the coroutine function whose code called aio::print
 };
 
 struct Diagnostic {
@@ -58,6 +62,9 @@ struct RunReport {
   std::vector<TranscriptLine> transcript;
   Duration elapsed{};  // loop time when the main task finished
   std::vector<Diagnostic> diagnostics;
+  // Debug mode: how many frames of each coroutine function started running ("download_file"
+  // -> 3). Graders use it to check that the work was done by the coroutine meant to do it.
+  std::map<std::string, int> coroutines_started{};
 };
 
 struct RunOptions {
@@ -69,12 +76,17 @@ struct RunOptions {
   bool quiet = false;            // true: record the transcript but print nothing
   bool timestamps = true;        // prefix printed lines with "[  2.000s] "
   Duration slow_step = std::chrono::milliseconds(100);
-  Duration watchdog = std::chrono::seconds(10);   // debug only: real time allowed for the run
+  Duration watchdog = std::chrono::seconds(10);  // debug only: real time allowed for the run
+  // Debug only: a single step (one resume) running this long will never return — typically a
+  // loop with no co_await. A watchdog thread then reports it (on_stuck_step, or std::cerr) and
+  // ends the process: the loop itself is stuck inside the step and cannot. Zero turns it off.
+  Duration stuck_step = std::chrono::seconds(3);
   Duration virtual_limit = std::chrono::hours(24);  // simulated time allowed (Virtual/Manual)
   // The `{}` initializers let `{.clock = aio::Clock::Virtual}` compile without GCC's
   // -Wmissing-field-initializers warning (it flags members without a default initializer).
   std::function<void(const RunReport&)> on_finish{};  // called with the report, even on failure
-  std::function<void(const Diagnostic&)> on_diagnostic{};  // default: print to std::cerr
+  std::function<void(const Diagnostic&)> on_diagnostic{};   // default: print to std::cerr
+  std::function<void(const std::string&)> on_stuck_step{};  // called on the watchdog thread
 };
 
 // The options aio::run uses when none are passed. Demos and graders change them (e.g. `--virtual`)
@@ -115,7 +127,7 @@ class Loop {
   template <class T>
   T run_until_complete(Task<T> task) {
     auto main = detail::make_task_state(*this, std::move(task), "main");
-    drive(*main);
+    drive(*main);  // also settles the main task: its frame is destroyed inside the loop
     return main->take_result();
   }
 
@@ -139,8 +151,21 @@ class Loop {
   void diagnose(Diagnostic::Kind kind, std::string message);
   void task_finished(detail::TaskStateBase& task) noexcept;
   bool debug() const noexcept { return options_.debug; }
-  void note_step_duration(const detail::TaskStateBase& task, const detail::PromiseBase* frame,
-                          std::chrono::steady_clock::duration took);
+  // Where the running frame suspends (its co_await), or {} when it finished: slow-step messages
+  // say which lines a step ran between.
+  void note_suspension(SourceLocation where) noexcept { step_end_ = where; }
+
+  // Debug mode, around each resume: timing, the stuck-step watchdog, the coroutine census.
+  struct StepStart {
+    std::chrono::steady_clock::time_point wall;
+    detail::ThreadUsage usage;
+    SourceLocation from;  // the co_await the frame resumes after; line 0 with `first`: its start
+    bool first = false;   // the frame's first resume
+  };
+  StepStart begin_step(const detail::TaskStateBase& task, const detail::PromiseBase& frame,
+                       bool woken_from_wait);
+  void end_step(const detail::TaskStateBase& task, const detail::PromiseBase& frame,
+                const StepStart& start);
 
  private:
   class Running;  // marks this loop as running on the thread (and refuses nesting)
@@ -150,6 +175,7 @@ class Loop {
   bool fire_due_timers(Duration up_to);  // Manual/Virtual: fire every timer due at its deadline
   void wait_for_next_timer();            // Real: sleep until the earliest deadline
   void check_limits();
+  void settle_main(detail::TaskStateBase& main) noexcept;
   void shut_down(bool main_finished) noexcept;  // cancel what is left, let it finish, report
   [[noreturn]] void throw_deadlock() const;
   Duration clock_now() const;
@@ -165,6 +191,10 @@ class Loop {
   std::vector<detail::TaskRef<detail::TaskStateBase>> failed_;  // finished with an error
   detail::TaskStateBase* running_ = nullptr;
   RunReport report_;
+  // Debug mode only.
+  std::unique_ptr<detail::StuckStepWatchdog> stuck_watchdog_;
+  SourceLocation step_end_{};
+  std::unordered_map<const char*, int> started_frames_;  // by the compiler's function name
 };
 
 // Run `task` on a fresh loop until it finishes; return its value or rethrow its exception.
@@ -182,7 +212,7 @@ T run(Task<T> task, RunOptions options = default_run_options()) {
 // Overload for a callable returning a Task (e.g. a coroutine lambda). The callable is kept alive
 // for the whole run, so its captures stay valid while the coroutine uses them.
 template <class F>
-  requires std::invocable<F&>
+requires std::invocable<F&>
 auto run(F&& make_task, RunOptions options = default_run_options()) {
   auto keep = std::forward<F>(make_task);
   return run(keep(), std::move(options));

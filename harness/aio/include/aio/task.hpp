@@ -113,10 +113,11 @@ class [[nodiscard]] Task {
     explicit Awaiter(Task& task) noexcept : task_(task) {}
     bool await_ready() const noexcept { return false; }
     template <class Promise>
-    void await_suspend(std::coroutine_handle<Promise> awaiting) {
+    void await_suspend(std::coroutine_handle<Promise> awaiting,
+                       SourceLocation where = SourceLocation::current()) {
       static_assert(std::is_base_of_v<detail::PromiseBase, Promise>,
                     "aio::Task can only be awaited from aio coroutines (Task, AsyncGenerator)");
-      detail::await_child(awaiting.promise(), task_.claim());
+      detail::await_child(awaiting.promise(), task_.claim(), where);
     }
     T await_resume() { return task_.frame_.promise().take_result(); }
 

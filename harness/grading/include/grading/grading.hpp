@@ -58,6 +58,10 @@ struct Run {
 
   Timeline timeline() const;  // every print of every loop, as {time, text}
   std::vector<aio::Diagnostic> diagnostics() const;
+  // Every print with who printed it: the task, and the coroutine function whose code printed.
+  std::vector<aio::TranscriptLine> transcript() const;
+  // How many frames of coroutine `function` ran (all loops): "download_file" -> 3.
+  int started(const std::string& function) const;
 };
 
 aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport>& reports);
@@ -141,6 +145,30 @@ template <class T, class V>
 template <class E, class T>
 ::testing::AssertionResult threw(const Run<T>& run, const std::string& lesson);
 
+// Who did the work. For exercises whose inputs are fixed (the tutorial's three downloads), right
+// lines and values do not prove that the right coroutine produced them: the exercise could print
+// them itself. These checks look at who printed each line and which coroutines ran.
+//
+// Each text in `texts` was printed, and by coroutine `coroutine` (the function whose code called
+// aio::print: "download_file"), not by someone else.
+template <class T>
+::testing::AssertionResult printed_by(const Run<T>& run, const std::string& coroutine,
+                                      const std::vector<std::string>& texts,
+                                      const std::string& lesson);
+// Coroutine `function` ran exactly `times` times (its frames were started, i.e. awaited).
+template <class T>
+::testing::AssertionResult ran_times(const Run<T>& run, const std::string& function, int times,
+                                     const std::string& lesson);
+
+// The test goes through a function the learner wrote besides the one under test (supervise uses
+// background_task, sum_until uses count_up). Call at the top of the test: if the test fails, its
+// report starts with "This test goes through your background_task(): if background_task's own
+// tests fail, fix it first." A bug there is then not mistaken for a bug of the caller.
+void uses_learners(const std::string& function);
+// The notes registered for the running test (read by the graders' main when it reports).
+const std::vector<std::string>& learner_functions_used();
+void clear_learner_functions_used();
+
 // ---- building blocks (also useful in graders) ----------------------------------------------
 
 // A sentence explaining an exception from learner code: TODO left, deadlock, cancellation...
@@ -180,6 +208,24 @@ Timeline Run<T>::timeline() const {
 }
 
 template <class T>
+std::vector<aio::TranscriptLine> Run<T>::transcript() const {
+  std::vector<aio::TranscriptLine> lines;
+  for (const auto& loop : loops)
+    lines.insert(lines.end(), loop.transcript.begin(), loop.transcript.end());
+  return lines;
+}
+
+template <class T>
+int Run<T>::started(const std::string& function) const {
+  int count = 0;
+  for (const auto& loop : loops) {
+    auto it = loop.coroutines_started.find(function);
+    if (it != loop.coroutines_started.end()) count += it->second;
+  }
+  return count;
+}
+
+template <class T>
 std::vector<aio::Diagnostic> Run<T>::diagnostics() const {
   std::vector<aio::Diagnostic> all;
   for (const auto& loop : loops)
@@ -195,6 +241,28 @@ std::vector<aio::Diagnostic> Run<T>::diagnostics() const {
 ::testing::AssertionResult elapsed_impl(const std::exception_ptr& error, const Timeline& actual,
                                         Duration elapsed, Duration expected,
                                         const std::string& lesson);
+
+::testing::AssertionResult printed_by_impl(const std::exception_ptr& error,
+                                           const std::vector<aio::TranscriptLine>& actual,
+                                           const std::string& coroutine,
+                                           const std::vector<std::string>& texts,
+                                           const std::string& lesson);
+::testing::AssertionResult ran_times_impl(const std::exception_ptr& error, int actual,
+                                          const std::string& function, int times,
+                                          const std::string& lesson);
+
+template <class T>
+::testing::AssertionResult printed_by(const Run<T>& run, const std::string& coroutine,
+                                      const std::vector<std::string>& texts,
+                                      const std::string& lesson) {
+  return printed_by_impl(run.error, run.transcript(), coroutine, texts, lesson);
+}
+
+template <class T>
+::testing::AssertionResult ran_times(const Run<T>& run, const std::string& function, int times,
+                                     const std::string& lesson) {
+  return ran_times_impl(run.error, run.started(function), function, times, lesson);
+}
 
 template <class T>
 ::testing::AssertionResult finished(const Run<T>& run) {

@@ -43,8 +43,9 @@ struct PromiseBase {
 // chain. Only valid while a loop is stepping a task.
 TaskStateBase& running_task();
 
-// A frame awaits `child` inline: child runs next; `parent` resumes when child finishes.
-void await_child(PromiseBase& parent, PromiseBase& child);
+// A frame awaits `child` inline (at `where`, its co_await): child runs next; `parent` resumes
+// when child finishes.
+void await_child(PromiseBase& parent, PromiseBase& child, SourceLocation where);
 
 // `frame` reached its final suspend point: resume its parent next, or finish the task.
 void frame_finished(PromiseBase& frame) noexcept;

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "aio/detail/frame.hpp"
@@ -80,6 +82,14 @@ class TaskStateBase {
   void abandon() noexcept;  // last resort at shutdown: destroy the frames without running them
   std::string describe_wait() const;  // "waits at exercise.cpp:12 (in main_flow) for task 'a'"
   std::size_t live_index = 0;         // position in the loop's list of unfinished tasks
+  const PromiseBase* current_frame() const noexcept { return current_; }  // running now, or null
+  const char* root_function() const noexcept { return function_; }
+  // name() without building a string: the given name's characters, or the root's function name.
+  const char* name_chars() const noexcept { return given_name_ ? given_name_->c_str() : function_; }
+  SourceLocation wait_site() const noexcept { return wait_site_; }
+  // The main task, once done: move its outcome out of the frame and destroy the frame while the
+  // loop still runs, so that what the frame's destructors print is stamped and recorded.
+  virtual void settle() noexcept = 0;
 
   // --- used by awaiters (the suspension points) ---
   // Park the running frame on `wait`. Returns false (do not suspend) if a cancellation is
@@ -115,7 +125,7 @@ class TaskStateBase {
   template <class State>
   friend class TaskRef;
 
-  void run_frames();
+  void run_frames(const PromiseBase* woken);
   void complete();
 
   std::uint32_t refs_ = 0;  // TaskRefs pointing here; the last one deletes the state
@@ -205,6 +215,7 @@ class TaskState final : public TaskStateBase {
 
   std::exception_ptr error() const noexcept override {
     if (auto forced = forced_error()) return forced;
+    if (settled_) return settled_error_;
     return task_.valid() ? task_.promise().error() : nullptr;
   }
 
@@ -212,7 +223,29 @@ class TaskState final : public TaskStateBase {
   T take_result() {
     result_retrieved = true;
     if (auto forced = forced_error()) std::rethrow_exception(forced);
+    if (settled_) {
+      if (settled_error_) std::rethrow_exception(settled_error_);
+      if constexpr (!std::is_void_v<T>)
+        return std::move(*settled_value_);
+      else
+        return;
+    }
     return task_.promise().take_result();
+  }
+
+  void settle() noexcept override {
+    if (settled_ || !task_.valid() || forced_error()) return;
+    try {
+      if constexpr (std::is_void_v<T>) {
+        task_.promise().take_result();
+      } else {
+        settled_value_.emplace(task_.promise().take_result());
+      }
+    } catch (...) {
+      settled_error_ = std::current_exception();
+    }
+    settled_ = true;
+    task_ = Task<T>{};  // destroys the frame: its parameters' destructors run now
   }
 
   // For TaskHandle, which many tasks may await: each reader gets the outcome. A copyable value
@@ -238,6 +271,10 @@ class TaskState final : public TaskStateBase {
   void destroy_frames() noexcept override { task_ = Task<T>{}; }
   Task<T> task_;
   bool value_taken_ = false;
+  bool settled_ = false;
+  // Only the main task is settled (see settle()).
+  std::conditional_t<std::is_void_v<T>, std::monostate, std::optional<T>> settled_value_{};
+  std::exception_ptr settled_error_;
 };
 
 // A readable task name from a coroutine's function name ("long_process", "lambda").
