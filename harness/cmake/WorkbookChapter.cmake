@@ -35,6 +35,7 @@ function(workbook_chapter)
   _workbook_exercise(${id}_exercise ${exercise_source} ${chapter_dir})
   _workbook_grader(${id}_grader ${id}_exercise ${id} ${name} ${CMAKE_BINARY_DIR}/results
                    ${id}_grader_main)
+  set_property(GLOBAL APPEND PROPERTY WORKBOOK_GRADERS ${id}_grader)
   gtest_discover_tests(${id}_grader
     TEST_PREFIX "${id}."
     DISCOVERY_TIMEOUT 60
@@ -83,21 +84,45 @@ endfunction()
 # A mistaken solution names the grader test that must reject it and words its message must hold:
 #   // test: Await.LongProcessTimeline
 #   // expect: the event loop was blocked
+# A mistake that ends the process (a loop without co_await, a crash) also says how the results
+# file must record it; it is then checked by harness/tools/check_fatal.cmake, which also bounds
+# how long the grader may take to end:
+#   // reason: stuck            (or: crashed)
 function(_workbook_mistakes id name chapter_dir)
   file(GLOB mistakes CONFIGURE_DEPENDS
        ${PROJECT_SOURCE_DIR}/harness/grading/tests/mistakes/${name}/*.cpp)
   foreach(mistake IN LISTS mistakes)
     get_filename_component(mistake_name ${mistake} NAME_WE)
-    file(STRINGS ${mistake} test_line REGEX "^// test: ")
-    file(STRINGS ${mistake} expect_line REGEX "^// expect: ")
+    # UTF-8: an expect line may hold an em-dash; read as bytes, CMake would cut the line there.
+    file(STRINGS ${mistake} test_line REGEX "^// test: " ENCODING UTF-8)
+    file(STRINGS ${mistake} expect_line REGEX "^// expect: " ENCODING UTF-8)
+    file(STRINGS ${mistake} reason_line REGEX "^// reason: " ENCODING UTF-8)
     if(NOT test_line OR NOT expect_line)
       message(FATAL_ERROR "${mistake}: needs '// test: Suite.Test' and '// expect: text' lines")
     endif()
     string(REGEX REPLACE "^// test: " "" gtest_filter "${test_line}")
     string(REGEX REPLACE "^// expect: " "" expected "${expect_line}")
+    string(STRIP "${expected}" expected)
+    # An empty expectation would match any output: the test could never fail.
+    string(LENGTH "${expected}" expected_length)
+    if(expected_length LESS 8)
+      message(FATAL_ERROR "${mistake}: the '// expect:' text is empty or too short to pin a "
+                          "message (\"${expected}\")")
+    endif()
     set(target ${id}_mistake_${mistake_name})
     _workbook_exercise(${target}_exercise ${mistake} ${chapter_dir})
     _workbook_grader(${target} ${target}_exercise ${id} ${name} "" ${id}_mistake_main)
+    if(reason_line)
+      string(REGEX REPLACE "^// reason: " "" reason "${reason_line}")
+      add_test(NAME mistake.${id}.${mistake_name}
+               COMMAND ${CMAKE_COMMAND} -DGRADER=$<TARGET_FILE:${target}> -DFILTER=${gtest_filter}
+                       -DMISTAKE=${mistake} -DREASON=${reason}
+                       -DRESULTS=${CMAKE_CURRENT_BINARY_DIR}/fatal-results/${mistake_name}
+                       -P ${PROJECT_SOURCE_DIR}/harness/tools/check_fatal.cmake)
+      set_tests_properties(mistake.${id}.${mistake_name} PROPERTIES
+        LABELS "graders;${id}" TIMEOUT ${WORKBOOK_TEST_TIMEOUT})
+      continue()
+    endif()
     add_test(NAME mistake.${id}.${mistake_name}
              COMMAND ${target} --gtest_filter=${gtest_filter})
     # Passes only if the grader failed with the teaching message.

@@ -8,7 +8,8 @@
 #
 # Run by the ctest test `stub-check` (preset `check`, see harness/tools/CMakeLists.txt). Each test
 # runs alone (--gtest_filter) in a fresh results directory; its results file (format:
-# harness/grading/README.md) must say status=failed with reason=not_started or reason=check.
+# harness/grading/README.md) must say status=failed with reason=not_started: an untouched stub
+# fails because of its TODO, never because a check judged code the learner has not written.
 cmake_minimum_required(VERSION 3.25)
 
 if(NOT DEFINED GRADERS OR NOT DEFINED RESULTS)
@@ -194,8 +195,13 @@ foreach(grader IN LISTS graders)
       add_problem("" "${what}: an exception escaped the test body (reason=${reason}), run the "
                   "learner's code through grading::run or grading::run_plain. "
                   "Message: ${failure}")
-    elseif(NOT reason MATCHES "^(not_started|check)$")
-      add_problem("" "${what}: failed with reason '${reason}', expected not_started or check")
+    elseif(NOT reason STREQUAL "not_started")
+      # A failed check on an untouched stub means the test judged something the learner has not
+      # written yet (or a grader that fails whatever the code does): the learner would be told
+      # about a mistake they did not make. Every test must reach the stub's TODO first.
+      string(REPLACE ";" "," failure "${failure}")
+      add_problem("" "${what}: failed with reason '${reason}', expected not_started (the stub's "
+                  "TODO must be what fails it). Message: ${failure}")
     elseif(NOT rc STREQUAL "1")
       add_problem("${output}"
                   "${what}: recorded a failure but exited with code ${rc} (expected 1)")

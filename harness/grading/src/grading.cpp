@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iomanip>
+#include <iostream>
 #include <sstream>
 
 namespace grading {
@@ -44,6 +45,17 @@ std::string hints_pointer() {
   return "Hints, gentlest first: chapters/" + chapter() + "/HINTS.md";
 }
 
+namespace {
+std::function<void(const std::string&)>& stuck_step_reporter() {
+  static std::function<void(const std::string&)> reporter;
+  return reporter;
+}
+}  // namespace
+
+void set_stuck_step_reporter(std::function<void(const std::string& message)> reporter) {
+  stuck_step_reporter() = std::move(reporter);
+}
+
 aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport>& reports) {
   aio::RunOptions options;
   options.clock = settings.clock;
@@ -52,6 +64,14 @@ aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport
   options.slow_step = settings.slow_step;
   options.watchdog = settings.watchdog;
   options.virtual_limit = settings.virtual_limit;
+  options.stuck_step = settings.stuck_step;
+  options.on_stuck_step = [](const std::string& message) {
+    if (auto& reporter = stuck_step_reporter()) {
+      reporter(message);
+    } else {
+      std::cerr << message << std::endl;
+    }
+  };
   options.on_diagnostic = [](const aio::Diagnostic&) {};  // kept in the report, shown on failure
   options.on_finish = [&reports](const aio::RunReport& report) { reports.push_back(report); };
   return options;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -43,6 +44,9 @@ struct Settings {
   aio::Clock clock = aio::Clock::Virtual;
   Duration slow_step = std::chrono::milliseconds(100);
   Duration watchdog = std::chrono::seconds(5);
+  // One step running this long never returns (a loop with no co_await): the test is ended with
+  // an explanation, well before ctest's timeout.
+  Duration stuck_step = std::chrono::seconds(3);
   Duration virtual_limit = std::chrono::hours(1);
 };
 
@@ -65,6 +69,11 @@ struct Run {
 };
 
 aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport>& reports);
+
+// A step that never returns (a loop without co_await) cannot fail a check: the runtime's watchdog
+// thread reports it, then ends the process. The graders' main registers what to do first (print
+// the explanation, record the test as failed).
+void set_stuck_step_reporter(std::function<void(const std::string& message)> reporter);
 
 namespace detail {
 template <class T>
