@@ -3,12 +3,15 @@
 // message is tested by the mistaken solutions under mistakes/.)
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <grading/grading.hpp>
 #include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -366,3 +369,75 @@ TEST_F(Grading, RandomIntStaysInItsInclusiveRange) {
 }
 
 }  // namespace
+
+// ---- who did the work ----------------------------------------------------------------------
+
+namespace who {
+aio::Task<std::string> worker() {
+  aio::print("working");
+  co_return "done";
+}
+aio::Task<std::string> boss_delegates() {
+  co_return co_await worker();
+}
+aio::Task<std::string> boss_pretends() {
+  aio::print("working");  // the lines are right, but the worker never ran
+  co_return "done";
+}
+}  // namespace who
+
+TEST_F(Grading, PrintedByPassesWhenTheRightCoroutinePrinted) {
+  auto run = grading::run(who::boss_delegates());
+  EXPECT_TRUE(grading::printed_by(run, "worker", {"working"}, "the worker works"));
+}
+
+TEST_F(Grading, PrintedByNamesWhoPrintedInstead) {
+  auto run = grading::run(who::boss_pretends());
+  auto result = grading::printed_by(run, "worker", {"working"}, "the worker works");
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(
+      contains(result.message(), "\"working\" was printed by boss_pretends, not by worker"));
+  EXPECT_TRUE(contains(result.message(), "What you missed: the worker works"));
+}
+
+TEST_F(Grading, PrintedByReportsAMissingLine) {
+  auto run = grading::run(who::boss_delegates());
+  auto result = grading::printed_by(run, "worker", {"resting"}, "lesson");
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(contains(result.message(), "\"resting\" was not printed at all"));
+}
+
+TEST_F(Grading, RanTimesCountsTheFramesOfACoroutine) {
+  auto delegated = grading::run(who::boss_delegates());
+  EXPECT_TRUE(grading::ran_times(delegated, "worker", 1, "lesson"));
+  auto pretended = grading::run(who::boss_pretends());
+  auto result = grading::ran_times(pretended, "worker", 1, "the boss must await the worker");
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(contains(result.message(), "worker() never ran (expected 1 time)"));
+  EXPECT_TRUE(contains(result.message(), "the boss must await the worker"));
+}
+
+TEST_F(Grading, RanTimesExplainsATodo) {
+  auto run = grading::run(unfinished());
+  EXPECT_TRUE(contains(grading::ran_times(run, "worker", 1, "lesson").message(), "not started"));
+}
+
+TEST_F(Grading, UsesLearnersKeepsEachFunctionOnce) {
+  grading::clear_learner_functions_used();
+  grading::uses_learners("count_up");
+  grading::uses_learners("count_up");
+  EXPECT_EQ(grading::learner_functions_used(), (std::vector<std::string>{"count_up"}));
+  grading::clear_learner_functions_used();
+}
+
+// Run alone by the ctest test grading.seed-replay (check_seed_replay.cmake), twice with the same
+// AWAITLINGS_SEED and once with another: the same seed must give the same draws.
+TEST(SeedReplay, PrintsTheSeedAndItsFirstDraws) {
+  std::string draws;
+  for (int i = 0; i < 8; ++i) draws += " " + std::to_string(grading::random_int(0, 1000000));
+  std::printf("seed=%llu draws=%s\n", static_cast<unsigned long long>(grading::seed()),
+              draws.c_str());
+  if (const char* text = std::getenv("AWAITLINGS_SEED")) {
+    EXPECT_EQ(grading::seed(), std::strtoull(text, nullptr, 10));
+  }
+}
