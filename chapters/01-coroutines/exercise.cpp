@@ -25,7 +25,10 @@ aio::Task<std::string> greet([[maybe_unused]] std::string name) {
   co_return "";
 }
 
-aio::Task<int> greet_all([[maybe_unused]] std::vector<std::string> names) {
+aio::Task<int> greet_all([[maybe_unused]] std::vector<std::string> names,
+                         [[maybe_unused]] Greeter greet) {
+  // `greet` is a parameter: it is your greet() above unless the caller passes another greeter
+  // (the graders do), so call it just like the function: greet(name).
   // TODO 1: go through `names` in order.
   // TODO 2: for each one, get its greeting from greet(). Calling greet() only creates a Task:
   //         you need the awaiting keyword to run it and get its std::string out.

@@ -19,7 +19,9 @@ aio::Task<std::string> long_process() {
   co_return std::string{};
 }
 
-aio::Task<std::string> main_flow() {
+aio::Task<std::string> main_flow([[maybe_unused]] Process long_process) {
+  // `long_process` is a parameter: it is your long_process() above unless the caller passes
+  // another process (the graders do), so call it just like the function: long_process().
   // TODO 1: run long_process() and wait for its value (one keyword does both).
   // TODO 2: print "Got: " followed by that value.
   // TODO 3: return the value.

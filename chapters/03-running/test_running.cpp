@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -176,6 +177,52 @@ aio::Task<std::string> nested_run_job(std::string* refusal) {
   }
 }
 
+// ---- the grader's own hello, handed to run_hello and hello_twice instead of ch03::hello --------
+
+// Sleeps `takes` and gives back `value`, which no typed-in "Hello!" can match. Its frames are
+// counted by name: "stand_in_hello".
+aio::Task<std::string> stand_in_hello(Duration takes, std::string value) {
+  co_await aio::sleep(takes);
+  co_return value;
+}
+
+// A job whose n-th call (from 0) takes takes[n] and gives values[n]; past the end, the last.
+ch03::Job stand_in(std::vector<Duration> takes, std::vector<std::string> values) {
+  auto calls = std::make_shared<std::size_t>(0);
+  return [calls, takes, values] {
+    std::size_t n = std::min(*calls, takes.size() - 1);
+    ++*calls;
+    return stand_in_hello(takes[n], values[n]);
+  };
+}
+
+// `function` ran the hello job it was given `expected` times. Says what happened otherwise: it
+// called ch03::hello by name, it never ran a hello at all, or it ran it too often or too rarely.
+template <class T>
+::testing::AssertionResult ran_the_hello_it_was_given(const Run<T>& run,
+                                                      const std::string& function, int expected,
+                                                      const std::string& lesson) {
+  if (run.error) return grading::finished(run);
+  const int stand_in_runs = run.started("stand_in_hello");
+  if (stand_in_runs == expected) return ::testing::AssertionSuccess();
+  auto failure = ::testing::AssertionFailure();
+  if (stand_in_runs == 0 && run.started("hello") > 0) {
+    failure << function << " ran ch03::hello, but never the job the grader passed as its "
+            << "parameter `hello`: it called the function by its full name, which the parameter "
+               "cannot replace.\nWhat you missed: write hello(). The parameter is ch03::hello "
+               "unless the caller passes another job, as here.\n";
+  } else if (stand_in_runs == 0) {
+    failure << function << " never ran a hello: not the one the grader passed, not ch03::hello"
+            << (run.value ? ", yet it returned " + grading::show_value(*run.value) : std::string())
+            << ".\nWhat you missed: " << lesson << "\n";
+  } else {
+    failure << function << " ran the hello it was given " << stand_in_runs << " time"
+            << (stand_in_runs == 1 ? "" : "s") << ", expected " << expected
+            << ".\nWhat you missed: " << lesson << "\n";
+  }
+  return failure << grading::hints_pointer();
+}
+
 Duration random_ms(int low, int high) {
   return std::chrono::milliseconds(grading::random_int(low, high));
 }
@@ -205,17 +252,39 @@ TEST(Hello, ReturnsHelloAfterOneSecond) {
 // ---- run_hello -----------------------------------------------------------------------------
 
 TEST(RunHello, StartsOneLoopAndReturnsItsValue) {
-  auto run = grading::run_plain(ch03::run_hello);
+  grading::uses_learners("hello");
+  auto run = grading::run_plain([] { return ch03::run_hello(); });
   ASSERT_TRUE(grading::finished(run));
   EXPECT_TRUE(loops_started(run, 1,
                             "calling hello() only creates the task (Task is lazy); at the top "
                             "level, aio::run(task) starts a loop that runs it to completion"));
   EXPECT_TRUE(grading::returned(run, "Hello!", "aio::run returns the value the task co_returned"));
   EXPECT_TRUE(grading::elapsed_is(run, 1s, "aio::run runs hello() to the end: 1 s"));
+  EXPECT_TRUE(
+      grading::ran_times(run, "hello", 1, "run_hello runs hello() once, with aio::run(hello())"));
+  EXPECT_TRUE(grading::real_time_below(run, 1s));
+}
+
+// The grader's own hello: a random duration and value that no typed-in run_hello can match.
+TEST(RunHello, RunsTheHelloItIsGivenAndReturnsItsValue) {
+  Duration takes = random_ms(1, 9999);
+  std::string value = "hi #" + std::to_string(grading::random_int(100, 9999));
+  auto run = grading::run_plain([&] { return ch03::run_hello(stand_in({takes}, {value})); });
+  ASSERT_TRUE(grading::finished(run));
+  ASSERT_TRUE(ran_the_hello_it_was_given(
+      run, "run_hello", 1,
+      "run_hello creates the task by calling hello() (its parameter) and runs it with "
+      "aio::run, which returns the task's value."));
+  EXPECT_TRUE(loops_started(run, 1, "aio::run(hello()) starts one loop for the task"));
+  EXPECT_TRUE(grading::returned(run, value,
+                                "aio::run returns the value the task co_returned: return that, "
+                                "not a literal"));
+  EXPECT_TRUE(grading::elapsed_is(run, takes, "aio::run runs the task to its end, however long"));
   EXPECT_TRUE(grading::real_time_below(run, 1s));
 }
 
 TEST(RunHello, EachCallStartsAFreshLoopAtTimeZero) {
+  grading::uses_learners("hello");
   auto run = grading::run_plain([] {
     std::string first = ch03::run_hello();
     std::string second = ch03::run_hello();
@@ -235,9 +304,12 @@ TEST(RunHello, EachCallStartsAFreshLoopAtTimeZero) {
 // ---- hello_twice ---------------------------------------------------------------------------
 
 TEST(HelloTwice, PrintsEachStepAndReturnsBothGreetings) {
+  grading::uses_learners("hello");
   auto run = grading::run(ch03::hello_twice());
   ASSERT_TRUE(did_not_nest_run(run, "hello_twice()"));
   ASSERT_TRUE(grading::finished(run));
+  EXPECT_TRUE(
+      grading::ran_times(run, "hello", 2, "hello_twice awaits hello() twice: two runs of hello"));
   EXPECT_TRUE(grading::timeline_is(
       run, {{0s, "Saying hello twice..."}, {1s, "First: Hello!"}, {2s, "Second: Hello!"}},
       "co_await hello() waits for hello() to finish (1 s) and gives "
@@ -247,6 +319,7 @@ TEST(HelloTwice, PrintsEachStepAndReturnsBothGreetings) {
 }
 
 TEST(HelloTwice, TakesTwoSecondsAwaitingHelloTwice) {
+  grading::uses_learners("hello");
   auto run = grading::run(ch03::hello_twice());
   ASSERT_TRUE(did_not_nest_run(run, "hello_twice()"));
   ASSERT_TRUE(grading::finished(run));
@@ -254,6 +327,71 @@ TEST(HelloTwice, TakesTwoSecondsAwaitingHelloTwice) {
                                   "each co_await hello() takes 1 s, and awaits in sequence add "
                                   "up: two of them take 2 s"));
   EXPECT_TRUE(grading::real_time_below(run, 1s));
+}
+
+const char* const kTwoAwaits =
+    "each co_await hello() runs a new hello (the parameter) and gives its value: the first "
+    "greeting is the first one's value, the second greeting the second one's.";
+
+// The grader's own hello, whose two calls take different random times and give different
+// values: only two real awaits of the parameter, each value used, pass.
+TEST(HelloTwice, AwaitsTheHelloItIsGivenTwice) {
+  Duration first_takes = random_ms(1, 4999);
+  Duration second_takes = random_ms(1, 4999);
+  int token = grading::random_int(100, 999);
+  std::string first = "hi #" + std::to_string(token);
+  std::string second = "hi #" + std::to_string(token + 1);
+  auto run =
+      grading::run(ch03::hello_twice(stand_in({first_takes, second_takes}, {first, second})));
+  ASSERT_TRUE(did_not_nest_run(run, "hello_twice()"));
+  ASSERT_TRUE(grading::finished(run));
+  ASSERT_TRUE(ran_the_hello_it_was_given(run, "hello_twice", 2, kTwoAwaits));
+  EXPECT_TRUE(grading::timeline_is(run,
+                                   {{0s, "Saying hello twice..."},
+                                    {first_takes, "First: " + first},
+                                    {first_takes + second_takes, "Second: " + second}},
+                                   kTwoAwaits));
+  EXPECT_TRUE(grading::returned(run, first + " " + second,
+                                "co_return the two values the awaits gave, separated by a single "
+                                "space, not literals"));
+  EXPECT_TRUE(grading::elapsed_is(run, first_takes + second_takes,
+                                  "awaits in sequence add up: the two hellos' times"));
+}
+
+// Awaits hello_twice() twice in one loop, with the grader's hello: each call greets only with its
+// own two values (state kept in a static would leak from the first call into the second).
+aio::Task<std::string> hello_twice_twice(ch03::Job hello) {
+  std::string first_call = co_await ch03::hello_twice(hello);
+  std::string second_call = co_await ch03::hello_twice(hello);
+  co_return first_call + " | " + second_call;
+}
+
+TEST(HelloTwice, EachCallReturnsOnlyItsOwnGreetings) {
+  int token = grading::random_int(100, 996);
+  std::vector<std::string> values;
+  for (int i = 0; i < 4; ++i) values.push_back("hi #" + std::to_string(token + i));
+  auto run = grading::run(hello_twice_twice(stand_in({1s, 1s, 1s, 1s}, values)));
+  ASSERT_TRUE(did_not_nest_run(run, "hello_twice()"));
+  ASSERT_TRUE(grading::finished(run));
+  ASSERT_TRUE(ran_the_hello_it_was_given(run, "hello_twice (called twice)", 4, kTwoAwaits));
+  EXPECT_TRUE(grading::timeline_is(run,
+                                   {{0s, "Saying hello twice..."},
+                                    {1s, "First: " + values[0]},
+                                    {2s, "Second: " + values[1]},
+                                    {2s, "Saying hello twice..."},
+                                    {3s, "First: " + values[2]},
+                                    {4s, "Second: " + values[3]}},
+                                   "each call of hello_twice prints its own three lines"));
+  std::string expected = values[0] + " " + values[1] + " | " + values[2] + " " + values[3];
+  std::string leaked = values[0] + " " + values[1] + " | " + values[0] + " " + values[1] + " " +
+                       values[2] + " " + values[3];
+  EXPECT_TRUE(grading::returned(
+      run, expected,
+      run.value && *run.value == leaked
+          ? "the second call returned the first call's greetings too: something kept them from "
+            "one call to the next. A static (or global) variable is shared by every call; keep "
+            "the greetings in plain local variables, which each call gets fresh."
+          : "each call of hello_twice returns its own two greetings, separated by a space"));
 }
 
 // ---- run_or_explain ------------------------------------------------------------------------
@@ -375,6 +513,62 @@ TEST(RunOrExplain, ReportsARefusedNestedRunAsAFailure) {
   EXPECT_TRUE(loops_started(run, 1, "the refused inner aio::run never starts a loop"));
   EXPECT_TRUE(grading::timeline_is(run, {{0s, "outer job started"}},
                                    "the job prints once, then its nested aio::run is refused"));
+}
+
+aio::Task<std::string> fails_with_an_empty_message() {
+  aio::print("job started");
+  co_await aio::sleep(1s);
+  throw std::runtime_error("");
+}
+
+TEST(RunOrExplain, AnEmptyMessageGivesJustFailed) {
+  // Fixed edge value: what() may be empty; the explanation is then "failed: " and nothing more.
+  auto run = grading::run_plain(
+      [] { return ch03::run_or_explain([] { return fails_with_an_empty_message(); }); });
+  ASSERT_TRUE(error_was_explained(run,
+                                  "the job's exception comes out of aio::run unchanged: catch it "
+                                  "around aio::run and return \"failed: \" + its what()"));
+  ASSERT_TRUE(grading::finished(run));
+  EXPECT_TRUE(grading::returned(run, std::string("failed: "),
+                                "\"failed: \" followed by what(), exactly, even when what() is "
+                                "empty: the message is the job's, not one of your own"));
+}
+
+aio::Task<std::string> fails_before_its_first_await(std::string message) {
+  aio::print("job started");
+  throw std::invalid_argument(message);
+  co_return "";  // never reached; makes this a coroutine
+}
+
+aio::Task<std::string> returns_an_empty_string() {
+  co_await aio::sleep(1s);
+  co_return "";
+}
+
+TEST(RunOrExplain, FailureAtOnceThenAnEmptyValue) {
+  // Fixed edge values, two calls in one process: a job that fails at 0 s, before it ever awaits
+  // (with a std::logic_error), then a job that succeeds with an empty string, which is a value
+  // like any other.
+  std::string message = "bad input " + std::to_string(grading::random_int(1, 999));
+  auto run = grading::run_plain([&] {
+    std::string a =
+        ch03::run_or_explain([message] { return fails_before_its_first_await(message); });
+    std::string b = ch03::run_or_explain([] { return returns_an_empty_string(); });
+    return a + "|" + b;
+  });
+  ASSERT_TRUE(
+      error_was_explained(run,
+                          "a job can fail before it ever awaits, and with any type derived "
+                          "from std::exception (here std::invalid_argument, a "
+                          "std::logic_error): catch const std::exception& around aio::run"));
+  ASSERT_TRUE(grading::finished(run));
+  EXPECT_TRUE(loops_started(run, 2, "each aio::run call creates its own event loop"));
+  EXPECT_TRUE(loop_times_are(run, {0s, 1s},
+                             "the first job fails at once (0 s); the second job's fresh loop "
+                             "ends after its own 1 s"));
+  EXPECT_TRUE(grading::returned(run, "failed: " + message + "|",
+                                "the first call explains its job's error (\"failed: \" + what()); "
+                                "the second returns its job's value, an empty string, unchanged"));
 }
 
 }  // namespace

@@ -17,8 +17,9 @@ aio::Task<std::string> greet(std::string name) {
 }
 
 // A coroutine awaiting coroutines, one after the other: each greet() runs to completion inside
-// this coroutine before the next one is created.
-aio::Task<int> greet_all(std::vector<std::string> names) {
+// this coroutine before the next one is created. `greet` is the parameter (ch01::greet unless
+// the caller passed another greeter): it hides the function of the same name.
+aio::Task<int> greet_all(std::vector<std::string> names, Greeter greet) {
   int greeted = 0;
   for (const std::string& name : names) {
     std::string text = co_await greet(name);

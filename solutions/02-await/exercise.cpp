@@ -14,7 +14,9 @@ aio::Task<std::string> long_process() {
   co_return "Result";
 }
 
-aio::Task<std::string> main_flow() {
+// `long_process` is the parameter (ch02::long_process unless the caller passed another process):
+// it hides the function of the same name.
+aio::Task<std::string> main_flow(Process long_process) {
   // Runs long_process() inline, in this task, and hands back what it co_returned.
   std::string result = co_await long_process();
   aio::print("Got: ", result);

@@ -12,13 +12,15 @@ aio::Task<std::string> hello() {
 
 // The top level: no loop is running yet, so start one. aio::run creates a fresh loop, runs the
 // task to completion, returns its value (or rethrows its exception), and destroys the loop.
-std::string run_hello() {
+// `hello` is the parameter (ch03::hello unless the caller passed another job): it hides the
+// function of the same name.
+std::string run_hello(Job hello) {
   return aio::run(hello());
 }
 
 // Inside the loop: the loop is already running, so wait with co_await. (aio::run here would be
 // refused: a second loop would block the first one for as long as it ran.)
-aio::Task<std::string> hello_twice() {
+aio::Task<std::string> hello_twice(Job hello) {
   aio::print("Saying hello twice...");
   std::string first = co_await hello();
   aio::print("First: ", first);
@@ -27,7 +29,7 @@ aio::Task<std::string> hello_twice() {
   co_return first + " " + second;
 }
 
-std::string run_or_explain(std::function<aio::Task<std::string>()> make_job) {
+std::string run_or_explain(Job make_job) {
   try {
     // The job's exception leaves aio::run exactly as it was thrown inside the loop.
     return aio::run(make_job());

@@ -193,10 +193,12 @@ std::string transcript_text(const Timeline& actual) {
   if (error)
     return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
   std::ostringstream wrong;
+  bool missing = false;
   for (const auto& text : texts) {
     auto line = std::find_if(actual.begin(), actual.end(),
                              [&](const aio::TranscriptLine& l) { return l.text == text; });
     if (line == actual.end()) {
+      missing = true;
       wrong << "  \"" << text << "\" was not printed at all (expected from " << coroutine << ")\n";
     } else if (line->coroutine != coroutine) {
       wrong << "  \"" << text << "\" was printed by "
@@ -207,7 +209,9 @@ std::string transcript_text(const Timeline& actual) {
   }
   if (wrong.str().empty()) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
-         << "the lines are there, but not all of them come from " << coroutine << ":\n"
+         << (missing ? "some of these lines are missing, or come from elsewhere than "
+                     : "the lines are there, but not all of them come from ")
+         << coroutine << ":\n"
          << wrong.str() << "What you missed: " << lesson << "\n"
          << hints_pointer();
 }

@@ -1,5 +1,6 @@
-// Mistake: greeting() prints with std::cout, which the event loop never records.
-// test: Greeting.PrintsHelloAtTimeZero
+// Mistake: greeting() prints with std::cout, which the event loop never records. Graded by the
+// laziness test: its message must name std::cout, not laziness, for the missing line.
+// test: Greeting.DoesNothingUntilAwaited
 // expect: std::cout goes straight to the terminal
 #include <iostream>
 
@@ -16,7 +17,7 @@ aio::Task<std::string> greet(std::string name) {
   co_return "Hello, " + name + "!";
 }
 
-aio::Task<int> greet_all(std::vector<std::string> names) {
+aio::Task<int> greet_all(std::vector<std::string> names, Greeter greet) {
   int greeted = 0;
   for (const std::string& name : names) {
     std::string text = co_await greet(name);

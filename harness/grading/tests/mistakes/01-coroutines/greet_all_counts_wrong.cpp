@@ -14,7 +14,7 @@ aio::Task<std::string> greet(std::string name) {
   co_return "Hello, " + name + "!";
 }
 
-aio::Task<int> greet_all(std::vector<std::string> names) {
+aio::Task<int> greet_all(std::vector<std::string> names, Greeter greet) {
   int last = 0;
   for (std::size_t i = 0; i < names.size(); ++i) {
     std::string text = co_await greet(names[i]);

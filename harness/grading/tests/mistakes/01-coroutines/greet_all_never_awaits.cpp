@@ -14,7 +14,7 @@ aio::Task<std::string> greet(std::string name) {
   co_return "Hello, " + name + "!";
 }
 
-aio::Task<int> greet_all(std::vector<std::string> names) {
+aio::Task<int> greet_all(std::vector<std::string> names, Greeter greet) {
   int greeted = 0;
   for (const std::string& name : names) {
     // mistake: as in Python, calling a coroutine without awaiting it runs nothing. The output

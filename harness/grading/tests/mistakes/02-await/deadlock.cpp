@@ -16,12 +16,12 @@ aio::Task<std::string> long_process() {
   co_return "Result";
 }
 
-aio::Task<std::string> main_flow() {
+aio::Task<std::string> main_flow(Process long_process) {
   using Handle = aio::TaskHandle<std::string>;
   auto process = std::make_shared<Handle>();
   auto printer = std::make_shared<Handle>();
   *process = aio::create_task(
-      [printer]() -> aio::Task<std::string> {
+      [printer, long_process]() -> aio::Task<std::string> {
         std::string result = co_await long_process();
         co_await *printer;  // the mistake: "don't finish before the result is printed"...
         co_return result;

@@ -15,7 +15,7 @@ aio::Task<std::string> long_process() {
   co_return "Result";
 }
 
-aio::Task<std::string> main_flow() {
+aio::Task<std::string> main_flow(Process long_process) {
   std::string result = aio::run(long_process());  // the mistake: we are already inside a loop
   aio::print("Got: ", result);
   co_return result;

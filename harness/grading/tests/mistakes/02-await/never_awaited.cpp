@@ -15,7 +15,7 @@ aio::Task<std::string> long_process() {
   co_return "Result";
 }
 
-aio::Task<std::string> main_flow() {
+aio::Task<std::string> main_flow(Process long_process) {
   auto process = long_process();  // the mistake: a Task is lazy, this line runs nothing
   co_await aio::sleep(2s);        // "give it time to finish"
   std::string result = "Result";

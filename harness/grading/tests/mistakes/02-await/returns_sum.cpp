@@ -15,7 +15,7 @@ aio::Task<std::string> long_process() {
   co_return "Result";
 }
 
-aio::Task<std::string> main_flow() {
+aio::Task<std::string> main_flow(Process long_process) {
   std::string result = co_await long_process();
   aio::print("Got: ", result);
   co_return result;

@@ -1,0 +1,45 @@
+// Mistake: run_or_explain replaces an empty what() with a message of its own, so the job's
+// (empty) message does not reach the caller as it was.
+// test: RunOrExplain.AnEmptyMessageGivesJustFailed
+// expect: exactly, even when what.. is empty: the message is the job's
+#include "exercise.hpp"
+
+namespace ch03 {
+
+using namespace std::chrono_literals;
+
+aio::Task<std::string> hello() {
+  co_await aio::sleep(1s);
+  co_return "Hello!";
+}
+
+// The top level: no loop is running yet, so start one. aio::run creates a fresh loop, runs the
+// task to completion, returns its value (or rethrows its exception), and destroys the loop.
+// `hello` is the parameter (ch03::hello unless the caller passed another job): it hides the
+// function of the same name.
+std::string run_hello(Job hello) {
+  return aio::run(hello());
+}
+
+// Inside the loop: the loop is already running, so wait with co_await. (aio::run here would be
+// refused: a second loop would block the first one for as long as it ran.)
+aio::Task<std::string> hello_twice(Job hello) {
+  aio::print("Saying hello twice...");
+  std::string first = co_await hello();
+  aio::print("First: ", first);
+  std::string second = co_await hello();
+  aio::print("Second: ", second);
+  co_return first + " " + second;
+}
+
+std::string run_or_explain(Job make_job) {
+  try {
+    return aio::run(make_job());
+  } catch (const std::exception& error) {
+    std::string why = error.what();
+    // the mistake: "failed: " followed by what() means exactly that, even when it is empty
+    return "failed: " + (why.empty() ? std::string("unknown error") : why);
+  }
+}
+
+}  // namespace ch03

@@ -1,0 +1,52 @@
+// Mistake: run_hello runs a 1 s wait of its own and returns the literal "Hello!", without running
+// hello(): right value and time for the tutorial's hello, but none of it came from hello.
+// test: RunHello.RunsTheHelloItIsGivenAndReturnsItsValue
+// expect: run_hello never ran a hello: .*, yet it returned "Hello!"
+#include "exercise.hpp"
+
+namespace ch03 {
+
+using namespace std::chrono_literals;
+
+aio::Task<std::string> hello() {
+  co_await aio::sleep(1s);
+  co_return "Hello!";
+}
+
+// The top level: no loop is running yet, so start one. aio::run creates a fresh loop, runs the
+// task to completion, returns its value (or rethrows its exception), and destroys the loop.
+// `hello` is the parameter (ch03::hello unless the caller passed another job): it hides the
+// function of the same name.
+namespace {
+aio::Task<> wait_a_second() {
+  co_await aio::sleep(1s);
+}
+}  // namespace
+
+std::string run_hello([[maybe_unused]] Job hello) {
+  aio::run(wait_a_second());  // the mistake: hello() is what should wait and give the value
+  return "Hello!";
+}
+
+// Inside the loop: the loop is already running, so wait with co_await. (aio::run here would be
+// refused: a second loop would block the first one for as long as it ran.)
+aio::Task<std::string> hello_twice(Job hello) {
+  aio::print("Saying hello twice...");
+  std::string first = co_await hello();
+  aio::print("First: ", first);
+  std::string second = co_await hello();
+  aio::print("Second: ", second);
+  co_return first + " " + second;
+}
+
+std::string run_or_explain(Job make_job) {
+  try {
+    // The job's exception leaves aio::run exactly as it was thrown inside the loop.
+    return aio::run(make_job());
+  } catch (const std::exception& error) {
+    // Only real errors: aio::CancelledError is not a std::exception, so it passes through.
+    return std::string("failed: ") + error.what();
+  }
+}
+
+}  // namespace ch03
