@@ -169,6 +169,8 @@ class TeachingPrinter : public testing::TestEventListener {
       bool in_trace = false;
       for (std::string line; std::getline(lines, line);) {
         if (starts_with(line, "Hints, gentlest first:")) continue;  // once, at the end
+        // Two checks of one test often teach the same lesson: say it once.
+        if (starts_with(line, "What you missed:") && !shown_.insert(line).second) continue;
         // SCOPED_TRACE context ("Google Test trace:" then "file:line: text"): keep the text.
         if (line == "Google Test trace:") {
           in_trace = true;
