@@ -174,13 +174,13 @@ void Loop::drive(detail::TaskStateBase& main) {
   main.result_retrieved = true;  // run_until_complete hands the outcome to the caller
   start(detail::ref_to(main));
   if (options_.debug && options_.stuck_step > Duration::zero()) {
-    stuck_watchdog_ =
-        std::make_unique<detail::StuckStepWatchdog>(options_.stuck_step, options_.on_stuck_step);
+    detail::StuckStepWatchdog::instance().arm(options_.stuck_step, options_.on_stuck_step);
+    watching_steps_ = true;
   }
   struct ReportOnExit {
     Loop& loop;
     ~ReportOnExit() {
-      loop.stuck_watchdog_.reset();  // its thread ends with the run
+      if (loop.watching_steps_) detail::StuckStepWatchdog::instance().disarm();
       for (const auto& [function, count] : loop.started_frames_)
         loop.report_.coroutines_started[detail::task_name_for(function)] += count;
       if (loop.options_.on_finish) loop.options_.on_finish(loop.report_);
@@ -334,7 +334,7 @@ Loop::StepStart Loop::begin_step(const detail::TaskStateBase& task,
   step_end_ = SourceLocation{};
   detail::publish_running_step(
       {task.name_chars(), frame.where.function, frame.where.file, start.from.line});
-  if (stuck_watchdog_) stuck_watchdog_->step_began();
+  if (watching_steps_) detail::StuckStepWatchdog::step_began();
   start.usage = detail::ThreadUsage::now();
   start.wall = std::chrono::steady_clock::now();
   return start;
@@ -362,7 +362,7 @@ std::string step_span(const detail::PromiseBase& frame, const Loop::StepStart& s
 void Loop::end_step(const detail::TaskStateBase& task, const detail::PromiseBase& frame,
                     const StepStart& start) {
   auto took = std::chrono::steady_clock::now() - start.wall;
-  if (stuck_watchdog_) stuck_watchdog_->step_ended();
+  if (watching_steps_) detail::StuckStepWatchdog::step_ended();
   detail::clear_running_step();
   if (took <= options_.slow_step) return;
   detail::ThreadUsage now = detail::ThreadUsage::now();

@@ -101,13 +101,25 @@ std::string short_file(const char* file) {
 }
 }  // namespace
 
-StuckStepWatchdog::StuckStepWatchdog(nanoseconds bound, Handler on_stuck)
-    : bound_(bound), on_stuck_(std::move(on_stuck)) {
-  // The loop thread is the one creating the watchdog; its CPU clock tells, from outside,
-  // whether a stuck step is computing or sleeping.
-  have_cpu_clock_ = pthread_getcpuclockid(pthread_self(), &loop_thread_cpu_clock_) == 0;
-  thread_ = std::thread([this] { watch(); });
+namespace {
+// The steps of the armed thread: the serial is odd while a step runs.
+std::atomic<std::uint64_t> step_serial{0};
+std::atomic<std::int64_t> step_began_ns{0};
+// The armed loop thread. Another thread running a loop of its own at the same time (a test
+// might) is not watched: its steps would garble the serial.
+std::atomic<std::thread::id> watched_thread{};
+bool this_thread_is_watched() noexcept {
+  return watched_thread.load(std::memory_order_relaxed) == std::this_thread::get_id();
 }
+}  // namespace
+
+StuckStepWatchdog& StuckStepWatchdog::instance() {
+  // Created on first use, joined at exit (a function-local static: no order-of-init problem).
+  static StuckStepWatchdog watchdog;
+  return watchdog;
+}
+
+StuckStepWatchdog::StuckStepWatchdog() : thread_([this] { watch(); }) {}
 
 StuckStepWatchdog::~StuckStepWatchdog() {
   {
@@ -118,25 +130,54 @@ StuckStepWatchdog::~StuckStepWatchdog() {
   thread_.join();
 }
 
+void StuckStepWatchdog::arm(nanoseconds bound, Handler on_stuck) {
+  {
+    std::lock_guard lock(mutex_);
+    ++armed_run_;
+    bound_ = bound;
+    on_stuck_ = std::move(on_stuck);
+    // The arming thread is the loop thread; its CPU clock tells, from outside, whether a stuck
+    // step is computing or sleeping.
+    have_cpu_clock_ = pthread_getcpuclockid(pthread_self(), &loop_thread_cpu_clock_) == 0;
+  }
+  watched_thread.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  wake_.notify_one();
+}
+
+void StuckStepWatchdog::disarm() noexcept {
+  if (!this_thread_is_watched()) return;  // another run armed it since
+  watched_thread.store(std::thread::id{}, std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  armed_run_ = 0;
+  on_stuck_ = nullptr;
+}
+
 void StuckStepWatchdog::step_began() noexcept {
-  step_began_ns_.store(steady_ns(), std::memory_order_relaxed);
-  step_serial_.fetch_add(1, std::memory_order_release);  // now odd: a step runs
+  if (!this_thread_is_watched()) return;
+  step_began_ns.store(steady_ns(), std::memory_order_relaxed);
+  step_serial.fetch_add(1, std::memory_order_release);  // now odd: a step runs
 }
 
 void StuckStepWatchdog::step_ended() noexcept {
-  step_serial_.fetch_add(1, std::memory_order_release);  // now even: between steps
+  if (!this_thread_is_watched()) return;
+  step_serial.fetch_add(1, std::memory_order_release);  // now even: between steps
 }
 
 void StuckStepWatchdog::watch() {
-  // Look a few times per bound. Between looks the thread sleeps on a condition variable, so
-  // destroying the watchdog (the end of every run) does not wait for the next look.
-  const auto period = std::max<nanoseconds>(bound_ / 8, std::chrono::milliseconds(1));
   std::uint64_t watched_serial = 0;
   nanoseconds cpu_at_first_look{};
   std::int64_t wall_at_first_look = 0;
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, period, [this] { return stopping_; })) {
-    std::uint64_t serial = step_serial_.load(std::memory_order_acquire);
+  while (!stopping_) {
+    if (armed_run_ == 0) {  // nothing to watch: sleep until a run arms us
+      wake_.wait(lock, [this] { return stopping_ || armed_run_ != 0; });
+      continue;
+    }
+    // Look a few times per bound.
+    auto period = std::max<nanoseconds>(bound_ / 8, std::chrono::milliseconds(1));
+    if (wake_.wait_for(lock, period, [this] { return stopping_; })) break;
+    if (armed_run_ == 0) continue;
+    std::uint64_t serial = step_serial.load(std::memory_order_acquire);
     if (serial % 2 == 0) continue;  // between steps
     auto cpu_now = [this]() -> nanoseconds {
       timespec t{};
@@ -149,7 +190,7 @@ void StuckStepWatchdog::watch() {
       wall_at_first_look = steady_ns();
       continue;
     }
-    nanoseconds ran_for(steady_ns() - step_began_ns_.load(std::memory_order_relaxed));
+    nanoseconds ran_for(steady_ns() - step_began_ns.load(std::memory_order_relaxed));
     if (ran_for < bound_) continue;
     nanoseconds watched_wall(steady_ns() - wall_at_first_look);
     double cpu_share = have_cpu_clock_ && watched_wall.count() > 0
@@ -157,9 +198,10 @@ void StuckStepWatchdog::watch() {
                                  static_cast<double>(watched_wall.count())
                            : -1.0;
     std::string message = describe_stuck_step(ran_for, cpu_share);
+    Handler on_stuck = on_stuck_;
     lock.unlock();
-    if (on_stuck_) {
-      on_stuck_(message);
+    if (on_stuck) {
+      on_stuck(message);
     } else {
       std::cerr << "aio: " << message << std::endl;
     }

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -140,9 +141,11 @@ class TeachingPrinter : public testing::TestEventListener {
     if (!part.failed()) return inner_->OnTestPartResult(part);
     std::ostringstream out;
     if (failures_++ == 0) {
-      for (const auto& function : grading::learner_functions_used()) {
-        out << "This test goes through your " << function << "(): if " << function
-            << "'s own tests fail, fix " << function << " first.\n";
+      for (const auto& name : grading::learner_functions_used()) {
+        // "your count_up()", but "your AsyncDatabaseConnection" (a type is not called).
+        bool is_type = !name.empty() && std::isupper(static_cast<unsigned char>(name[0]));
+        out << "This test goes through your " << name << (is_type ? "" : "()") << ": if " << name
+            << "'s own tests fail, fix " << name << " first.\n";
       }
     }
     out << "--- " << (failures_ == 1 ? "failed" : "also failed");

@@ -192,7 +192,7 @@ class Loop {
   detail::TaskStateBase* running_ = nullptr;
   RunReport report_;
   // Debug mode only.
-  std::unique_ptr<detail::StuckStepWatchdog> stuck_watchdog_;
+  bool watching_steps_ = false;  // the stuck-step watchdog watches this run's thread
   SourceLocation step_end_{};
   std::unordered_map<const char*, int> started_frames_;  // by the compiler's function name
 };

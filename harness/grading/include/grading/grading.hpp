@@ -169,7 +169,7 @@ template <class T>
 ::testing::AssertionResult ran_times(const Run<T>& run, const std::string& function, int times,
                                      const std::string& lesson);
 
-// The test goes through a function the learner wrote besides the one under test (supervise uses
+// The test goes through a function (or a type) the learner wrote besides the one under test (supervise uses
 // background_task, sum_until uses count_up). Call at the top of the test: if the test fails, its
 // report starts with "This test goes through your background_task(): if background_task's own
 // tests fail, fix it first." A bug there is then not mistaken for a bug of the caller.

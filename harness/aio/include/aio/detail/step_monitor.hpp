@@ -58,34 +58,43 @@ void clear_running_step() noexcept;
 // handler.
 RunningStep running_step() noexcept;
 
-// Watches the loop thread from a thread of its own: if one step runs longer than `bound`, calls
-// `on_stuck` with a teaching message (on the watchdog thread), then ends the process — the step
+// Watches a loop thread from a thread of its own: if one step runs longer than the bound, calls
+// the handler with a teaching message (on the watchdog thread), then ends the process — the step
 // will never return, so nothing else can be done.
+//
+// One watchdog thread serves the whole process, started by the first run that asks for it:
+// graders start hundreds of short runs, and a thread per run would cost more than the runs.
+// A run arms it for its own thread and disarms it when it ends.
 class StuckStepWatchdog {
  public:
   using Handler = std::function<void(const std::string& message)>;
-  StuckStepWatchdog(std::chrono::nanoseconds bound, Handler on_stuck);
+  static StuckStepWatchdog& instance();
   ~StuckStepWatchdog();
   StuckStepWatchdog(const StuckStepWatchdog&) = delete;
   StuckStepWatchdog& operator=(const StuckStepWatchdog&) = delete;
 
-  // Called by the loop thread around every resume (relaxed atomics: a few nanoseconds).
-  void step_began() noexcept;
-  void step_ended() noexcept;
+  // Watch the calling thread's steps until disarm().
+  void arm(std::chrono::nanoseconds bound, Handler on_stuck);
+  void disarm() noexcept;
+
+  // Called by the loop around every resume: counts only on the armed thread (relaxed atomics: a
+  // few nanoseconds).
+  static void step_began() noexcept;
+  static void step_ended() noexcept;
 
  private:
+  StuckStepWatchdog();
   void watch();
   std::string describe_stuck_step(std::chrono::nanoseconds ran_for, double cpu_share) const;
 
-  std::chrono::nanoseconds bound_;
-  Handler on_stuck_;
-  std::atomic<std::uint64_t> step_serial_{0};  // odd while a step runs
-  std::atomic<std::int64_t> step_began_ns_{0};
-  clockid_t loop_thread_cpu_clock_{};  // the loop thread's CPU clock, where the OS has one
-  bool have_cpu_clock_ = false;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::uint64_t armed_run_ = 0;  // which arm() is current (0: none); changes wake the thread
+  std::chrono::nanoseconds bound_{};
+  Handler on_stuck_;
+  clockid_t loop_thread_cpu_clock_{};  // the armed thread's CPU clock, where the OS has one
+  bool have_cpu_clock_ = false;
   std::thread thread_;
 };
 
