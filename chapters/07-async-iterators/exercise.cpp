@@ -31,9 +31,10 @@ aio::Task<std::vector<int>> collect([[maybe_unused]] aio::AsyncGenerator<int> ge
 
 aio::Task<int> sum_until([[maybe_unused]] aio::AsyncGenerator<int> gen,
                          [[maybe_unused]] int limit) {
-  // TODO 1: pull values from `gen` one at a time and add each to a running sum.
+  // TODO 1: pull values from `gen` one at a time and add each to a running sum (from 0).
   // TODO 2: as soon as the sum reaches `limit`, stop asking for values: every extra next()
-  //         makes the producer work (and wait) for a value nobody uses.
+  //         makes the producer work (and wait) for a value nobody uses. Compare before each
+  //         next(): with a limit of 0 or less, the sum 0 has reached it before the first value.
   // TODO 3: return the sum (also when `gen` runs out before the limit is reached).
   aio::todo("sum_until");
   co_return 0;

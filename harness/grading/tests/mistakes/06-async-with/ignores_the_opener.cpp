@@ -1,6 +1,6 @@
 // Mistake: run_query opens AsyncDatabaseConnection itself instead of calling the given opener.
 // test: RunQuery.OpensQueriesThenClosesAGradersConnection
-// expect: not the expected one.*Use the `open` you were given
+// expect: the `open` run_query was given was never called, so the grader.s connection
 #include "exercise.hpp"
 
 #include <utility>

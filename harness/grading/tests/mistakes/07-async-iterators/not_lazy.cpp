@@ -41,12 +41,16 @@ aio::Task<std::vector<int>> collect(aio::AsyncGenerator<int> gen) {
 
 aio::Task<int> sum_until(aio::AsyncGenerator<int> gen, int limit) {
   int sum = 0;
-  while (auto value = co_await gen.next()) {
+  // The limit is checked before each next(), so no value is asked for once it is reached - not
+  // even the first one, when the limit is 0 or less (the empty sum, 0, already reaches it).
+  while (sum < limit) {
+    auto value = co_await gen.next();
+    if (!value) break;  // the generator ended first: the sum of everything
     sum += *value;
-    if (sum >= limit) break;  // no further next(): the producer stays paused where it is
   }
   // `gen` is a parameter, so it lives as long as this coroutine's frame: it is destroyed (and
-  // its cleanup runs) when the caller's co_await of this Task completes.
+  // its cleanup runs) when the caller's co_await of this Task completes. Until then it stays
+  // paused where it is.
   co_return sum;
 }
 

@@ -1,5 +1,5 @@
-// Mistake: sum_until stops only once the sum goes past the limit (>) instead of reaching it (>=),
-// so when the sum hits the limit exactly it asks for one more value.
+// Mistake: sum_until goes on while the sum has not gone past the limit (<=) instead of while it
+// has not reached it (<), so when the sum hits the limit exactly it asks for one more value.
 // test: SumUntil.StopsOnceTheSumReachesTheLimit
 // expect: sum_until asked for one value it did not need
 #include "exercise.hpp"
@@ -38,14 +38,16 @@ aio::Task<std::vector<int>> collect(aio::AsyncGenerator<int> gen) {
 
 aio::Task<int> sum_until(aio::AsyncGenerator<int> gen, int limit) {
   int sum = 0;
-  while (auto value = co_await gen.next()) {
+  // The limit is checked before each next(), so no value is asked for once it is reached - not
+  // even the first one, when the limit is 0 or less (the empty sum, 0, already reaches it).
+  while (sum <= limit) {  // the mistake: "reaches" is >=, so stop once sum >= limit
+    auto value = co_await gen.next();
+    if (!value) break;  // the generator ended first: the sum of everything
     sum += *value;
-    if (sum > limit)
-      break;  // the mistake: "reaches" is >=  // no further next(): the producer stays paused where
-              // it is
   }
   // `gen` is a parameter, so it lives as long as this coroutine's frame: it is destroyed (and
-  // its cleanup runs) when the caller's co_await of this Task completes.
+  // its cleanup runs) when the caller's co_await of this Task completes. Until then it stays
+  // paused where it is.
   co_return sum;
 }
 
