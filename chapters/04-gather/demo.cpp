@@ -62,6 +62,7 @@ void compare() {
 int main(int argc, char** argv) {
   aio::DemoClock clock(argc, argv);
   try {
+    // No argument: download_three's `download` is your download_file.
     std::vector<std::string> results = run_and_time(ch04::download_three());
     std::cout << "(3 s, not 2 + 3 + 1 = 6 s: the downloads overlapped; download_three() returned "
               << results.size() << " results)\n";

@@ -19,12 +19,16 @@ aio::Task<std::string> download_file([[maybe_unused]] std::string name,
   co_return std::string{};
 }
 
-aio::Task<std::vector<std::string>> download_three() {
-  // TODO 1: create the three downloads: file1.txt 2 s, file2.txt 3 s, file3.txt 1 s.
+aio::Task<std::vector<std::string>> download_three([[maybe_unused]] DownloadFn download) {
+  // `download` is your download_file unless the caller passes another download function (the
+  // graders do): call it like download_file, download("file1.txt", 2s).
+  // TODO 1: create the three downloads with `download`: file1.txt 2 s, file2.txt 3 s, file3.txt
+  //         1 s.
   // TODO 2: run them concurrently and wait for all three in ONE co_await (which aio function
   //         starts several Tasks and waits for them all?). Awaiting them one by one takes 6 s.
-  // TODO 3: print "All results: [<r1>, <r2>, <r3>]" with the results in argument order.
-  // TODO 4: return the three results, in argument order, as a std::vector.
+  // TODO 3: print "All results: [<r1>, <r2>, <r3>]" with the results the downloads gave back,
+  //         in argument order.
+  // TODO 4: return those three results, in argument order, as a std::vector.
   aio::todo("download_three");
   co_return std::vector<std::string>{};
 }

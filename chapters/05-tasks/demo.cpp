@@ -14,7 +14,7 @@
 int main(int argc, char** argv) {
   aio::DemoClock clock(argc, argv);
   try {
-    aio::run(ch05::supervise());
+    aio::run(ch05::supervise());  // no argument: supervise runs your background_task
   } catch (const std::exception& error) {
     std::cout << error.what()
               << "\nFinish the exercises in chapters/05-tasks/exercise.cpp (see "

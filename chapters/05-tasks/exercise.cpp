@@ -19,14 +19,17 @@ aio::Task<> background_task() {
   co_return;
 }
 
-aio::Task<> supervise() {
+aio::Task<> supervise([[maybe_unused]] Background background_task) {
+  // `background_task` is a parameter: it is your background_task() above unless the caller
+  // passes another task (the graders do), so call it just like the function: background_task().
   // TODO 1: start background_task() as a task of its own, and keep its handle. (It starts
   //         running the next time supervise suspends.)
   // TODO 2: wait three seconds.
   // TODO 3: ask the task to stop, through its handle.
   // TODO 4: asking is not the same as stopped: wait for the task through its handle. That wait
-  //         throws aio::CancelledError once the task has stopped; catch it by name and print
-  //         "Task cancelled" there, not before.
+  //         throws aio::CancelledError once the task has stopped, however long its cleanup
+  //         takes; catch it by name and print "Task cancelled" there, not before. (Giving the
+  //         task "a moment" with a short sleep is not waiting for it.)
   aio::todo("supervise");
   co_return;
 }
@@ -45,12 +48,15 @@ aio::Task<std::vector<std::string>> download_while_working(
 }
 
 aio::Task<std::vector<int>> run_all([[maybe_unused]] std::vector<Job> jobs) {
-  // TODO 1: open a task group: co_await aio::task_group(...) with a body written as a lambda
-  //         taking aio::TaskGroup& and returning aio::Task<> (capture by reference: [&]).
+  // TODO 1: write the group's body as a lambda taking aio::TaskGroup& and returning
+  //         aio::Task<> (capture by reference: [&]), in a statement of its own:
+  //           auto body = [&](aio::TaskGroup& group) -> aio::Task<> { ... };
+  //         then open the group with co_await aio::task_group(body). (Never write the lambda
+  //         inside the co_await: GCC 12 destroys such a lambda twice, see the README.)
   // TODO 2: in the body, spawn every job into the group, in order, and keep the handles.
   //         The body may end right away: the scope still waits for every job.
   // TODO 3: after the scope, every job has finished: collect the results, in job order, from
-  //         the handles (no waiting needed any more) and return them.
+  //         the handles (no waiting needed any more) and return them. No jobs: no results.
   // If a job throws, do not catch anything: the group cancels the others and rethrows.
   aio::todo("run_all");
   co_return std::vector<int>{};

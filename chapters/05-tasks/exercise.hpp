@@ -20,6 +20,10 @@ namespace ch05 {
 //   [  2.500s] Background task cleaning up
 aio::Task<> background_task();
 
+// What supervise() runs in the background: anything that can be called with no arguments and
+// gives a Task, like background_task() above.
+using Background = std::function<aio::Task<>()>;
+
 // The tutorial's main. Starts background_task() as a task of its own (aio::create_task), sleeps
 // 3 s, cancels it, then awaits its handle: that co_await throws aio::CancelledError once the task
 // has really stopped. Catch it (by name) and print "Task cancelled". Timeline:
@@ -30,7 +34,12 @@ aio::Task<> background_task();
 //   [  3.000s] Task cancelled
 // Exactly three ticks: at 3 s, supervise's timer (set first, at 0 s) fires before the ticker's
 // (set at 2 s), so the cancellation reaches the ticker before it can tick again.
-aio::Task<> supervise();
+// The parameter `background_task` is your background_task() unless a caller passes another task
+// (the graders pass one of their own, whose cleanup takes time, to check that supervise starts
+// the task it is given and waits until it has really stopped). Inside supervise the parameter
+// hides the function of the same name, so `aio::create_task(background_task())` starts
+// whichever task was passed.
+aio::Task<> supervise(Background background_task = ch05::background_task);
 
 // Downloads a page (the graders hand you a fake one that prints and sleeps).
 using Download = std::function<aio::Task<std::string>(std::string url)>;
@@ -55,17 +64,19 @@ aio::Task<std::vector<std::string>> download_while_working(std::vector<std::stri
 using Job = std::function<aio::Task<int>()>;
 
 // Runs every job concurrently inside one aio::task_group (group.spawn each job, in order) and
-// returns their results in job order once all have finished. If a job throws, the group cancels
-// the other jobs at that instant (they print their own cancellation) and the job's exception
-// leaves run_all unchanged: do not catch it. Cancelling the task that runs run_all cancels every
-// job. With jobs of 2 s and 5 s and a job that fails at 1 s:
+// returns their results in job order once all have finished. No jobs: an empty vector, at once. If
+// a job throws, the group cancels the other jobs at that instant (they print their own
+// cancellation) and the job's exception leaves run_all unchanged: do not catch it. Cancelling the
+// task that runs run_all cancels every job. With jobs of 2 s and 5 s and a job that fails at 1 s:
 //   [  0.000s] job 1 started
 //   [  0.000s] job 2 started
 //   [  0.000s] job 3 started
 //   [  1.000s] job 2 failed
 //   [  1.000s] job 1 cancelled
 //   [  1.000s] job 3 cancelled
-// and run_all throws job 2's std::runtime_error at 1 s: nothing is left running until 5 s.
+// and run_all throws job 2's std::runtime_error at 1 s: nothing is left running until 5 s. (A
+// job whose cleanup takes time delays the error until that cleanup has finished: the group waits
+// for every job.)
 aio::Task<std::vector<int>> run_all(std::vector<Job> jobs);
 
 }  // namespace ch05

@@ -1,6 +1,12 @@
 // aio::task_group: children spawned into a scope, the scope waits for all of them, the first
 // failure (of a child or of the body) cancels the rest and is rethrown, the other failures stay
 // reachable through aio::other_errors, and cancelling the awaiting task cancels everything.
+//
+// Most tests below write `co_await aio::task_group([&](aio::TaskGroup& g) ... )`, the lambda
+// inside the co_await statement, which learners must not copy (GCC 12 destroys that temporary
+// twice; task_group.hpp). Here it is deliberate and safe: every such closure captures only by
+// reference, so it is trivially destructible and a second destruction does nothing. The
+// capturing-by-value case is tested, and skipped on GCC 12, in test_lambdas.cpp.
 #include <memory>
 #include <stdexcept>
 #include <string>

@@ -1,11 +1,15 @@
 // aio::task_group: structured concurrency (asyncio.TaskGroup, Trio's nursery).
 //
-//   co_await aio::task_group([&](aio::TaskGroup& group) -> aio::Task<> {
+//   auto body = [&](aio::TaskGroup& group) -> aio::Task<> {
 //     auto a = group.spawn(fetch("a"));          // a child task, starts when the body suspends
 //     group.spawn([&] { return fetch("b"); });   // a callable, kept alive with its task
 //     co_await aio::sleep(1s);                   // the body runs concurrently with its children
 //     co_return;
-//   });                                          // here every child has finished
+//   };
+//   co_await aio::task_group(body);              // here every child has finished
+//
+// The body is a named lambda, created in its own statement: a lambda written inside the co_await
+// statement is a temporary of that statement, which GCC 12 destroys twice (see below).
 //
 // Why a helper taking a coroutine, and not an RAII object: leaving the scope must *wait* for the
 // children, and a destructor cannot suspend (C++ has no async destructor). So the scope is a
@@ -39,12 +43,11 @@
 //
 // task_group() is a plain function, not a coroutine: it moves the body callable into heap
 // storage owned by the scope before any coroutine runs (see "GCC 12" in the runtime README).
-// A body capturing by reference ([&]) is the natural spelling and is safe: the scope is awaited
-// where it is written, so the enclosing frame outlives it. A body that captures non-trivial
-// objects *by value* must be written in its own statement on GCC 12, not inside the co_await
-// statement (GCC 12 destroys such a lambda temporary twice):
-//   auto scope = aio::task_group([name](aio::TaskGroup& g) -> aio::Task<> {...});
-//   co_await scope;
+// Capturing by reference ([&]) is safe: the scope is awaited where it is written, so the
+// enclosing frame outlives it. Whatever it captures, write the body (or the scope) in its own
+// statement, never as a lambda inside the co_await statement: GCC 12 destroys such a temporary
+// twice, which is harmless only by luck for a [&] closure (nothing to destroy) and a double free
+// for one that captures a std::string by value.
 #pragma once
 
 #include <concepts>

@@ -21,12 +21,12 @@ aio::Task<std::string> download_file(std::string name, aio::Duration duration) {
   co_return name + " downloaded";
 }
 
-aio::Task<std::vector<std::string>> download_three() {
-  // gather starts all three (in this order) before waiting for any, then waits for all three:
-  // the total is the longest download, 3 s. The results come back in argument order, as a tuple.
-  auto [first, second, third] =
-      co_await aio::gather(download_file("file1.txt", 2s), download_file("file2.txt", 3s),
-                           download_file("file3.txt", 1s));
+aio::Task<std::vector<std::string>> download_three(DownloadFn download) {
+  // `download` is download_file unless the caller chose another one. gather starts all three (in
+  // this order) before waiting for any, then waits for all three: the total is the longest
+  // download, 3 s. The results come back in argument order, as a tuple.
+  auto [first, second, third] = co_await aio::gather(
+      download("file1.txt", 2s), download("file2.txt", 3s), download("file3.txt", 1s));
   aio::print("All results: [", first, ", ", second, ", ", third, "]");
   co_return std::vector<std::string>{first, second, third};
 }

@@ -16,10 +16,10 @@ aio::Task<std::string> download_file(std::string name, aio::Duration duration) {
   co_return name + " downloaded";
 }
 
-aio::Task<std::vector<std::string>> download_three() {
-  std::string first = co_await download_file("file1.txt", 2s);
-  std::string second = co_await download_file("file2.txt", 3s);
-  std::string third = co_await download_file("file3.txt", 1s);
+aio::Task<std::vector<std::string>> download_three(DownloadFn download) {
+  std::string first = co_await download("file1.txt", 2s);
+  std::string second = co_await download("file2.txt", 3s);
+  std::string third = co_await download("file3.txt", 1s);
   aio::print("All results: [", first, ", ", second, ", ", third, "]");
   co_return std::vector<std::string>{first, second, third};
 }

@@ -21,8 +21,9 @@ aio::Task<> background_task() {
   }
 }
 
-aio::Task<> supervise() {
-  // The task starts when supervise next suspends, i.e. at the sleep below.
+aio::Task<> supervise(Background background_task) {
+  // `background_task` is the parameter: ch05::background_task unless the caller passed another
+  // task. It starts when supervise next suspends, i.e. at the sleep below.
   aio::TaskHandle<void> task = aio::create_task(background_task());
   co_await aio::sleep(3s);
   aio::print("Task cancelled");  // too early: nothing has been cancelled yet
@@ -49,11 +50,13 @@ aio::Task<std::vector<std::string>> download_while_working(std::vector<std::stri
 aio::Task<std::vector<int>> run_all(std::vector<Job> jobs) {
   std::vector<aio::TaskHandle<int>> handles;
   // The body captures by reference ([&]): the scope is awaited right here, so `jobs` and
-  // `handles` outlive it.
-  co_await aio::task_group([&](aio::TaskGroup& group) -> aio::Task<> {
+  // `handles` outlive it. It is named in a statement of its own: a lambda written inside a
+  // co_await is destroyed twice by GCC 12.
+  auto spawn_every_job = [&](aio::TaskGroup& group) -> aio::Task<> {
     for (const Job& job : jobs) handles.push_back(group.spawn(job));
     co_return;  // leaving the body does not end the scope: it waits for every job
-  });
+  };
+  co_await aio::task_group(spawn_every_job);
   // Every job has finished (a failure would have been rethrown above): read the results.
   std::vector<int> results;
   for (auto& handle : handles) results.push_back(handle.result());

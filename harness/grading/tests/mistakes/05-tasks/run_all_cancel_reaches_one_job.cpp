@@ -1,6 +1,6 @@
 // Mistake: run_all() with create_task: cancelling it cancels only the job it is awaiting.
 // test: RunAll.CancellingItCancelsEveryJob
-// expect: cancels that one task only
+// expect: Only job 1 was cancelled then: cancelling run_all did not reach every job
 #include "exercise.hpp"
 
 namespace ch05 {
@@ -21,8 +21,9 @@ aio::Task<> background_task() {
   }
 }
 
-aio::Task<> supervise() {
-  // The task starts when supervise next suspends, i.e. at the sleep below.
+aio::Task<> supervise(Background background_task) {
+  // `background_task` is the parameter: ch05::background_task unless the caller passed another
+  // task. It starts when supervise next suspends, i.e. at the sleep below.
   aio::TaskHandle<void> task = aio::create_task(background_task());
   co_await aio::sleep(3s);
   task.cancel();  // a request: the task stops at its current suspension point...
