@@ -138,7 +138,11 @@ void StuckStepWatchdog::arm(nanoseconds bound, Handler on_stuck) {
     on_stuck_ = std::move(on_stuck);
     // The arming thread is the loop thread; its CPU clock tells, from outside, whether a stuck
     // step is computing or sleeping.
+#if defined(__APPLE__)
+    have_cpu_clock_ = false;  // macOS has no pthread_getcpuclockid: the message says less
+#else
     have_cpu_clock_ = pthread_getcpuclockid(pthread_self(), &loop_thread_cpu_clock_) == 0;
+#endif
   }
   watched_thread.store(std::this_thread::get_id(), std::memory_order_relaxed);
   wake_.notify_one();
@@ -226,7 +230,14 @@ std::string StuckStepWatchdog::describe_stuck_step(nanoseconds ran_for, double c
     out << ")";
   }
   out << ".\n";
-  if (cpu_share < 0 || cpu_share > 0.5) {
+  if (cpu_share < 0) {  // no CPU clock of the loop thread here: either cause
+    out << "  Either it computes without ever reaching a co_await (a loop with no co_await "
+           "inside never gives the event loop a chance), or it waits in a blocking call "
+           "(std::this_thread::sleep_for, a blocking read). Either way every task is blocked: "
+           "put a co_await where the code waits, and make sure every loop ends or awaits.";
+  } else if (cpu_share > 0.01) {
+    // A thread that sleeps or waits uses next to no CPU; one that spins uses its share of a
+    // core, which on a busy machine can be far below 100%, but never near 0.
     out << "  It is computing without ever reaching a co_await: a loop with no co_await inside "
            "never gives the event loop a chance, so every task is blocked forever. Put a "
            "co_await (aio::sleep, or the await you meant to write) inside the loop, or make sure "
