@@ -95,11 +95,7 @@ bool ended_with_cancellation(const Run<T>& run) {
   }
 }
 
-// A check of the graders' own, as an AssertionResult: its message (streamed after it) is then
-// printed as a teaching block, without gtest's "Value of: ... Actual: false" around it.
-::testing::AssertionResult holds(bool ok) {
-  return ok ? ::testing::AssertionSuccess() : ::testing::AssertionFailure();
-}
+using grading::holds;
 
 // The run stopped at an aio::todo: grading::finished() reports it as "not started".
 template <class T>
@@ -351,15 +347,6 @@ Run<void> run_supervise_with_learners_task(SuperviseSeen& seen) {
   return grading::run(run_supervise(std::move(supervising), &kLearnersTicker, &seen), capped());
 }
 
-// The coroutine that printed the first line with this text ("" if none did).
-template <class T>
-std::string who_printed(const Run<T>& run, const std::string& text) {
-  for (const auto& line : run.transcript()) {
-    if (line.text == text) return line.coroutine;
-  }
-  return "";
-}
-
 const std::string kSuperviseRole =
     "background_task does the ticking, as a task of its own; supervise starts it with "
     "aio::create_task(background_task()) (the parameter: your background_task unless the "
@@ -377,8 +364,9 @@ template <class T>
   if (started != 1) {
     auto failure = ::testing::AssertionFailure();
     // A tick printed by someone: the given task's line, or the tutorial's typed in.
-    const std::string tick_text = who_printed(run, ticker.tick).empty() ? kTick : ticker.tick;
-    const std::string printer = who_printed(run, tick_text);
+    const std::string tick_text =
+        grading::printer_of(run, ticker.tick).empty() ? kTick : ticker.tick;
+    const std::string printer = grading::printer_of(run, tick_text);
     if (started > 1) {
       failure << "supervise() started the background task " << started
               << " times.\nWhat you missed: start it once, keep its handle, then cancel and "

@@ -233,6 +233,13 @@ std::string transcript_text(const Timeline& actual) {
   return failure << ".\nWhat you missed: " << lesson << "\n" << hints_pointer();
 }
 
+::testing::AssertionResult holds(bool ok, const std::string& message) {
+  if (ok) return ::testing::AssertionSuccess();
+  auto failure = ::testing::AssertionFailure();
+  if (!message.empty()) failure << message << "\n" << hints_pointer();
+  return failure;
+}
+
 namespace {
 std::vector<std::string>& used_functions() {
   static std::vector<std::string> names;

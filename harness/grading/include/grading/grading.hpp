@@ -164,15 +164,26 @@ template <class T>
 ::testing::AssertionResult printed_by(const Run<T>& run, const std::string& coroutine,
                                       const std::vector<std::string>& texts,
                                       const std::string& lesson);
+// The coroutine that printed the first line with exactly this text ("" if no line has it), for
+// checks that word their own message.
+template <class T>
+std::string printer_of(const Run<T>& run, const std::string& text);
+
+// A grader's own condition as a check: passes when `ok`; otherwise fails with `message` (if any)
+// and the hints pointer. Text streamed after it (EXPECT_TRUE(holds(x)) << "...") is shown too,
+// and the graders' main prints it without gtest's "Value of: ... Actual: false" around it.
+::testing::AssertionResult holds(bool ok, const std::string& message = {});
+
 // Coroutine `function` ran exactly `times` times (its frames were started, i.e. awaited).
 template <class T>
 ::testing::AssertionResult ran_times(const Run<T>& run, const std::string& function, int times,
                                      const std::string& lesson);
 
-// The test goes through a function (or a type) the learner wrote besides the one under test (supervise uses
-// background_task, sum_until uses count_up). Call at the top of the test: if the test fails, its
-// report starts with "This test goes through your background_task(): if background_task's own
-// tests fail, fix it first." A bug there is then not mistaken for a bug of the caller.
+// The test goes through a function (or a type) the learner wrote besides the one under test
+// (supervise uses background_task, sum_until uses count_up). Call at the top of the test: if the
+// test fails, its report starts with "This test goes through your background_task(): if
+// background_task's own tests fail, fix it first." A bug there is then not mistaken for a bug of
+// the caller.
 void uses_learners(const std::string& function);
 // The notes registered for the running test (read by the graders' main when it reports).
 const std::vector<std::string>& learner_functions_used();
@@ -259,6 +270,14 @@ std::vector<aio::Diagnostic> Run<T>::diagnostics() const {
 ::testing::AssertionResult ran_times_impl(const std::exception_ptr& error, int actual,
                                           const std::string& function, int times,
                                           const std::string& lesson);
+
+template <class T>
+std::string printer_of(const Run<T>& run, const std::string& text) {
+  for (const auto& loop : run.loops)
+    for (const auto& line : loop.transcript)
+      if (line.text == text) return line.coroutine;
+  return "";
+}
 
 template <class T>
 ::testing::AssertionResult printed_by(const Run<T>& run, const std::string& coroutine,
