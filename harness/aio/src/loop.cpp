@@ -193,12 +193,14 @@ void Loop::drive(detail::TaskStateBase& main) {
     shut_down(main.done());
     throw;
   }
-  settle_main(main);
   shut_down(true);
+  settle_main(main);
 }
 
 // The main task's frame (and with it its parameters) is destroyed here, inside the loop, so
-// that a destructor that prints is stamped and recorded like any other line.
+// that a destructor that prints is stamped and recorded like any other line. After shut_down:
+// a task still running when main finished may refer to main's parameters while it is cancelled
+// and cleans up, so they must outlive it.
 void Loop::settle_main(detail::TaskStateBase& main) noexcept {
   Running running(*this);
   running_ = &main;

@@ -250,6 +250,29 @@ TEST(MainFrame, AMoveOnlyResultSurvivesTheFrame) {
   EXPECT_EQ(*value, 5);
 }
 
+// A task left running refers to a parameter of main; when main finishes, the task is cancelled
+// and its cleanup reads the parameter. The frame (with the parameter) must still be alive then:
+// under ASan a use-after-free would stop this test.
+aio::Task<> main_leaving_a_task_behind(std::string name, std::vector<std::string>* log) {
+  const std::string* borrowed = &name;
+  auto leftover = aio::create_task([borrowed, log]() -> aio::Task<> {
+    try {
+      co_await aio::sleep(1h);
+    } catch (const aio::CancelledError&) {
+      log->push_back("cleanup read " + *borrowed);
+      throw;
+    }
+  });
+  co_await aio::sleep(1s);
+}
+
+TEST(MainFrame, OutlivesTheCleanupOfTasksLeftRunning) {
+  Recorder rec;
+  std::vector<std::string> log;
+  rec.run(main_leaving_a_task_behind(std::string(40, 'x'), &log));
+  EXPECT_EQ(log, (std::vector<std::string>{"cleanup read " + std::string(40, 'x')}));
+}
+
 // ---- never awaited: where -------------------------------------------------------------------
 
 const unsigned never_awaited_line = __LINE__ + 1;
