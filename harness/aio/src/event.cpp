@@ -29,6 +29,7 @@ void EventWait::cancel() {
 }
 
 std::string EventWait::describe() const {
+  if (state_->purpose) return state_->purpose;
   return state_->set ? "event (set)" : "event (not set)";
 }
 

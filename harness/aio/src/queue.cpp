@@ -29,5 +29,16 @@ void queue_waiter_without_outcome() {
   throw RuntimeError("aio::Queue: a waiter resumed with nothing to report (runtime bug)");
 }
 
+void too_many_task_done() {
+  throw RuntimeError(
+      "aio::Queue::task_done() called more times than items were put: call it once per item a "
+      "consumer got, after handling it");
+}
+
+void prepare_join_event(Event& all_done) noexcept {
+  all_done.set();  // nothing put yet: join() returns at once
+  all_done.describe_waiters_as("queue join (items put but not yet marked task_done)");
+}
+
 }  // namespace detail
 }  // namespace aio

@@ -17,6 +17,11 @@ void SemaphoreState::hand_to_first_waiter() noexcept {
 }
 
 std::string SemaphoreState::describe() const {
+  if (is_mutex) {
+    if (free) return "mutex (unlocked)";
+    if (!holder) return "mutex (being handed to the next waiter)";
+    return "mutex held by task '" + holder->name() + "' (locked at " + locked_at.short_str() + ")";
+  }
   return "semaphore (" + std::to_string(free) + " of " + std::to_string(total) + " free)";
 }
 

@@ -684,3 +684,115 @@ TEST(Queue, ManyProducersAndConsumersLoseAndDuplicateNothing) {
 }
 
 }  // namespace
+
+// ---- task_done / join -------------------------------------------------------------------------
+
+namespace {
+
+TEST(QueueJoin, JoinWaitsUntilEveryItemPutHasBeenMarkedDone) {
+  aio_test::Recorder rec;
+  rec.run([]() -> aio::Task<> {
+    aio::Queue<int> q(2);
+    auto worker = [&]() -> aio::Task<> {
+      while (auto item = co_await q.get()) {
+        co_await aio::sleep(std::chrono::seconds(*item));
+        aio::print("handled ", *item);
+        q.task_done();
+      }
+    };
+    auto consumer = aio::create_task(worker());
+    co_await q.join();  // nothing put yet: returns at once
+    aio::print("joined empty");
+    for (int i : {1, 2, 3}) co_await q.put(i);
+    EXPECT_EQ(q.unfinished(), 3u);
+    co_await q.join();
+    aio::print("joined");
+    EXPECT_EQ(q.unfinished(), 0u);
+    q.close();
+    co_await consumer;
+  });
+  EXPECT_EQ(rec.timeline(),
+            (std::vector<std::string>{"0ms joined empty", "1000ms handled 1", "3000ms handled 2",
+                                      "6000ms handled 3", "6000ms joined"}));
+}
+
+TEST(QueueJoin, TakingAnItemIsNotFinishingIt) {
+  aio_test::Recorder rec;
+  rec.run([]() -> aio::Task<> {
+    aio::Queue<int> q;
+    EXPECT_TRUE(q.try_put(1));
+    auto got = q.try_get();
+    EXPECT_TRUE(got.has_value());
+    EXPECT_EQ(q.unfinished(), 1u);  // taken, not yet done
+    auto join = [&]() -> aio::Task<> {
+      co_await q.join();
+      aio::print("joined");
+    };
+    auto joiner = aio::create_task(join());
+    co_await aio::sleep(1s);
+    EXPECT_FALSE(joiner.done());
+    q.task_done();
+    co_await joiner;
+  });
+  EXPECT_EQ(rec.timeline(), (std::vector<std::string>{"1000ms joined"}));
+}
+
+TEST(QueueJoin, TooManyTaskDoneCallsAreAnError) {
+  aio_test::Recorder rec;
+  rec.run([]() -> aio::Task<> {
+    aio::Queue<int> q;
+    co_await q.put(1);
+    (void)co_await q.get();
+    q.task_done();
+    EXPECT_THROW(q.task_done(), aio::RuntimeError);
+  });
+}
+
+TEST(QueueJoin, ACancelledGetOrPutAddsNoUnfinishedWork) {
+  aio_test::Recorder rec;
+  rec.run([]() -> aio::Task<> {
+    aio::Queue<int> q(1);
+    auto get = [&]() -> aio::Task<> { (void)co_await q.get(); };
+    auto put = [&]() -> aio::Task<> { co_await q.put(2); };
+    auto getter = aio::create_task(get());
+    co_await aio::sleep(1s);
+    getter.cancel();
+    try {
+      co_await getter;
+    } catch (const aio::CancelledError&) {
+    }
+    EXPECT_EQ(q.unfinished(), 0u);
+    co_await q.put(1);
+    auto putter = aio::create_task(put());
+    co_await aio::sleep(1s);
+    putter.cancel();
+    try {
+      co_await putter;
+    } catch (const aio::CancelledError&) {
+    }
+    EXPECT_EQ(q.unfinished(), 1u);
+    (void)co_await q.get();
+    q.task_done();
+    co_await q.join();
+  });
+  EXPECT_EQ(rec.elapsed(), 2s);
+}
+
+TEST(QueueJoin, ADeadlockedJoinSaysWhatItWaitsFor) {
+  aio_test::Recorder rec;
+  std::string message;
+  try {
+    rec.run([]() -> aio::Task<> {
+      aio::Queue<int> q;
+      co_await q.put(1);
+      co_await q.join();  // nobody will ever call task_done()
+    });
+  } catch (const aio::DeadlockError& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("for queue join (items put but not yet marked task_done)"),
+            std::string::npos)
+      << message;
+}
+
+}  // namespace

@@ -6,6 +6,7 @@
 #include "aio/gather.hpp"
 #include "aio/generator.hpp"
 #include "aio/loop.hpp"
+#include "aio/mutex.hpp"
 #include "aio/print.hpp"
 #include "aio/queue.hpp"
 #include "aio/semaphore.hpp"

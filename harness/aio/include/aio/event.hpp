@@ -35,6 +35,9 @@ class EventWait;
 struct EventState final : RefCounted {
   bool set = false;
   WaitList<EventWait> waiters;
+  // What a waiter waits for, in deadlock reports, when the event serves another primitive
+  // (Queue::join); null for a plain Event.
+  const char* purpose = nullptr;
 };
 
 // The awaiter of event.wait().
@@ -80,6 +83,9 @@ class Event {
 
   // Tasks parked in wait() right now.
   std::size_t waiting() const noexcept { return state_->waiters.size(); }
+
+  // For primitives built on an Event: how deadlock reports describe a waiter (static storage).
+  void describe_waiters_as(const char* purpose) noexcept { state_->purpose = purpose; }
 
  private:
   detail::StateRef<detail::EventState> state_;

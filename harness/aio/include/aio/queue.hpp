@@ -13,6 +13,19 @@
 // get() returns std::nullopt; a put() waiting at that moment, or started later, throws
 // aio::QueueClosed. T may be move-only (std::unique_ptr, ...).
 //
+// Work tracking, as asyncio's: every item put counts as unfinished until a consumer calls
+// task_done() for it; `co_await q.join()` waits until no item is unfinished (at once if none
+// is). So a producer can wait until everything it queued has been *processed*, not merely taken:
+//
+//   for (auto& job : jobs) co_await q.put(job);      // consumer:
+//   co_await q.join();  // every job handled          while (auto job = co_await q.get()) {
+//                                                       co_await handle(*job);
+//                                                       q.task_done();
+//                                                     }
+//
+// task_done() more often than items were put throws aio::RuntimeError (asyncio: ValueError).
+// A cancelled get() took nothing, so it needs no task_done(); a cancelled put() added nothing.
+//
 // Guarantees:
 // - FIFO for items, for waiting getters and for waiting putters; no barging: an item or a free
 //   slot goes straight to the first waiter, never to a task that comes along later.
@@ -41,6 +54,7 @@
 #include <utility>
 
 #include "aio/detail/waiters.hpp"
+#include "aio/event.hpp"
 #include "aio/loop.hpp"
 
 namespace aio {
@@ -64,12 +78,14 @@ void check_queue_capacity(std::size_t capacity);
 std::string describe_queue_get(bool closed);
 std::string describe_queue_put(std::size_t occupied, std::size_t capacity);
 [[noreturn]] void queue_waiter_without_outcome();
+[[noreturn]] void too_many_task_done();
+void prepare_join_event(Event& all_done) noexcept;
 
 inline constexpr std::size_t unbounded_capacity = std::numeric_limits<std::size_t>::max();
 
 template <class T>
 struct QueueState final : RefCounted {
-  explicit QueueState(std::size_t capacity) noexcept : capacity(capacity) {}
+  explicit QueueState(std::size_t capacity) : capacity(capacity) { prepare_join_event(all_done); }
 
   // Slots in use: buffered items, items handed to getters that have not run yet, and slots
   // promised to putters that have not run yet.
@@ -78,6 +94,7 @@ struct QueueState final : RefCounted {
 
   // A new item: to the first waiting getter, else to the back of the buffer.
   void deliver(T&& item) {
+    if (unfinished++ == 0) all_done.clear();
     if (getters.empty()) {
       items.push_back(std::move(item));
     } else {
@@ -124,6 +141,8 @@ struct QueueState final : RefCounted {
   std::size_t handed = 0;    // items moved into a getter's awaiter, getter not resumed yet
   std::size_t reserved = 0;  // slots promised to a putter, putter not resumed yet
   bool closed = false;
+  std::size_t unfinished = 0;     // items put and not yet marked task_done()
+  Event all_done;                 // set while unfinished == 0: what join() waits for
   WaitList<QueueGet<T>> getters;  // waiting for an item; invariant: items is empty
   WaitList<QueuePut<T>> putters;  // waiting for room; invariant: !has_room()
 
@@ -364,6 +383,17 @@ class Queue {
     state.make_room();
     return item;
   }
+
+  // A consumer has finished with an item it got (see "Work tracking" above).
+  void task_done() {
+    detail::QueueState<T>& state = *state_;
+    if (state.unfinished == 0) detail::too_many_task_done();
+    if (--state.unfinished == 0) state.all_done.set();
+  }
+  // `co_await q.join();` waits until every item put so far has been marked task_done().
+  [[nodiscard]] detail::EventWait join() noexcept { return state_->all_done.wait(); }
+  // Items put and not yet marked task_done() (asyncio's private _unfinished_tasks).
+  std::size_t unfinished() const noexcept { return state_->unfinished; }
 
   // No more items: waiting getters get std::nullopt once the queue is drained, waiting and later
   // putters get aio::QueueClosed. Closing twice does nothing.

@@ -50,11 +50,18 @@ struct SemaphoreState final : RefCounted {
     }
   }
   void hand_to_first_waiter() noexcept;
-  std::string describe() const;  // "semaphore (0 of 3 free)"
+  std::string describe() const;  // "semaphore (0 of 3 free)", "mutex held by task 'a' (...)"
 
   std::size_t free;
   std::size_t total;
   WaitList<SemaphoreAcquire> waiters;  // parked, not handed a permit yet; invariant: free == 0
+
+  // Only for an aio::Mutex (a semaphore of one permit that remembers who holds it, so that a
+  // deadlock report can name the holder). A counted reference: the holder may finish, or the
+  // guard move to another task, while the lock is held.
+  bool is_mutex = false;
+  TaskRef<TaskStateBase> holder;
+  SourceLocation locked_at;
 };
 
 }  // namespace detail
@@ -89,6 +96,7 @@ class Semaphore {
 
    private:
     friend class Semaphore;
+    friend class Mutex;
     friend class detail::SemaphoreAcquire;
     explicit Permit(detail::StateRef<detail::SemaphoreState> state) noexcept
         : state_(std::move(state)) {}
