@@ -132,6 +132,33 @@ void Loop::cancel_timer(detail::TimerTarget& target) noexcept {
   timers_.disarm(target);
 }
 
+void Loop::at_instant_end(detail::InstantEndHook& hook) noexcept {
+  if (!hook.linked()) instant_end_hooks_.push_back(hook);
+}
+
+void Loop::forget_instant_end(detail::InstantEndHook& hook) noexcept {
+  if (hook.linked()) instant_end_hooks_.remove(hook);
+}
+
+// Why a second phase after the ready queue: a timeout and the operation it guards may both be
+// due at the same instant (the operation's sleep ends exactly at the deadline). Their timers
+// fire together, but the operation still has to run to finish. Deciding "too late" only once
+// nothing can run any more at this instant lets the result win, as in Tokio.
+bool Loop::run_instant_end_hooks() {
+  if (instant_end_hooks_.empty()) return false;
+  Running running(*this);
+  // One at a time from the front: a hook may unlink others (an outer timeout cancelling an inner
+  // one removes the inner one's hook).
+  while (!instant_end_hooks_.empty()) instant_end_hooks_.pop_front().at_instant_end();
+  return true;
+}
+
+void Loop::run_instant() {
+  do {
+    run_ready();
+  } while (run_instant_end_hooks());
+}
+
 bool Loop::fire_due_timers(Duration up_to) {
   if (timers_.empty() || timers_.earliest_deadline() > up_to) return false;
   // Every timer sharing the earliest deadline fires now, in the order they were set.
@@ -156,13 +183,13 @@ void Loop::wait_for_next_timer() {
 void Loop::advance(Duration d) {
   if (options_.clock != Clock::Manual) throw RuntimeError("Loop::advance() needs Clock::Manual");
   Duration target = now_ + d;
-  run_ready();
+  run_instant();
   while (true) {
     {
       Running running(*this);
       if (!fire_due_timers(target)) break;
     }
-    run_ready();
+    run_instant();
   }
   now_ = target;
 }
@@ -212,6 +239,7 @@ void Loop::run_until_done(detail::TaskStateBase& main) {
   while (!main.done()) {
     run_ready();
     if (main.done()) break;
+    if (run_instant_end_hooks()) continue;  // they may have woken tasks at this instant
     check_limits();
     if (timers_.empty()) throw_deadlock();
     if (options_.clock == Clock::Real) {
@@ -270,7 +298,7 @@ void Loop::shut_down(bool main_finished) noexcept {
       auto snapshot = live_;
       for (auto& task : snapshot) task->cancel();
       for (int spins = 0; spins < 1000 && !live_.empty(); ++spins) {
-        run_ready();
+        run_instant();
         if (live_.empty() || timers_.empty()) break;
         Running running(*this);
         fire_due_timers(timers_.earliest_deadline());

@@ -153,6 +153,10 @@ std::string explain_diagnostic(const aio::Diagnostic& diagnostic) {
       return diagnostic.message + "\n  Await every task you create so its errors reach you.";
     case Kind::PendingAtEnd:
       return diagnostic.message;
+    case Kind::SwallowedCancellation:
+      return diagnostic.message +
+             "\n  A timeout cancels the operation: catch aio::CancelledError only to clean up, "
+             "then rethrow it with `throw;`, so that the timeout can do its job.";
     case Kind::SuppressedException:
       return diagnostic.message +
              "\n  Clean-up failed while another error was already on its way out. Make close() "

@@ -14,4 +14,5 @@
 #include "aio/spawn.hpp"
 #include "aio/task.hpp"
 #include "aio/task_group.hpp"
+#include "aio/timeout.hpp"
 #include "aio/with.hpp"

@@ -22,6 +22,7 @@
 #include "aio/detail/step_monitor.hpp"
 #include "aio/detail/task_state.hpp"
 #include "aio/detail/timer_heap.hpp"
+#include "aio/detail/waiters.hpp"
 #include "aio/errors.hpp"
 #include "aio/task.hpp"
 
@@ -46,12 +47,14 @@ struct TranscriptLine {
 
 struct Diagnostic {
   enum class Kind {
-    SlowStep,              // one resume blocked the loop for longer than RunOptions::slow_step
-    NeverAwaited,          // a Task was destroyed without ever running
-    UnretrievedException,  // a task failed and nobody awaited it to see the error
-    PendingAtEnd,          // a task was still running when the main task finished
-    SuppressedException,   // a clean-up (aio::with's close) failed while another error was
-                           // propagating: the other error was rethrown, this one is kept here
+    SlowStep,               // one resume blocked the loop for longer than RunOptions::slow_step
+    NeverAwaited,           // a Task was destroyed without ever running
+    UnretrievedException,   // a task failed and nobody awaited it to see the error
+    PendingAtEnd,           // a task was still running when the main task finished
+    SuppressedException,    // a clean-up (aio::with's close) failed while another error was
+                            // propagating: the other error was rethrown, this one is kept here
+    SwallowedCancellation,  // a timeout cancelled a task, which returned normally instead of
+                            // ending with CancelledError (its value was used)
   };
   Kind kind;
   std::string message;
@@ -107,6 +110,16 @@ class ScopedDefaultRunOptions {
 namespace detail {
 [[noreturn]] void refuse_nested_run();
 
+// Something to do once the current instant is over: when no task is ready any more, before time
+// moves on (a timeout deciding that its deadline has passed, see timeout.hpp).
+class InstantEndHook : public WaitListNode<InstantEndHook> {
+ public:
+  virtual void at_instant_end() = 0;
+
+ protected:
+  ~InstantEndHook() = default;
+};
+
 }  // namespace detail
 
 class Loop {
@@ -147,6 +160,10 @@ class Loop {
   detail::TaskStateBase* running_task() const noexcept { return running_; }
   void add_timer(Duration deadline, detail::TimerTarget& target);
   void cancel_timer(detail::TimerTarget& target) noexcept;
+  // Call hook.at_instant_end() once every task that can still run at this instant has run.
+  // Registering twice does nothing; a hook destroyed before then must call forget_instant_end.
+  void at_instant_end(detail::InstantEndHook& hook) noexcept;
+  void forget_instant_end(detail::InstantEndHook& hook) noexcept;
   void record_print(std::string text);
   void diagnose(Diagnostic::Kind kind, std::string message);
   void task_finished(detail::TaskStateBase& task) noexcept;
@@ -171,6 +188,8 @@ class Loop {
   class Running;  // marks this loop as running on the thread (and refuses nesting)
 
   void drive(detail::TaskStateBase& main);
+  void run_instant();            // run_ready, then the instant-end hooks, until both are done
+  bool run_instant_end_hooks();  // false if there were none
   void run_until_done(detail::TaskStateBase& main);
   bool fire_due_timers(Duration up_to);  // Manual/Virtual: fire every timer due at its deadline
   void wait_for_next_timer();            // Real: sleep until the earliest deadline
@@ -186,6 +205,7 @@ class Loop {
   bool main_done_ = false;
   std::deque<detail::TaskStateBase*> ready_;
   detail::TimerHeap timers_;
+  detail::WaitList<detail::InstantEndHook> instant_end_hooks_;
   std::uint64_t next_timer_sequence_ = 0;
   std::vector<detail::TaskRef<detail::TaskStateBase>> live_;    // started, not yet done
   std::vector<detail::TaskRef<detail::TaskStateBase>> failed_;  // finished with an error

@@ -1,4 +1,5 @@
-// aio::Task<T>: the coroutine type of the workbook. Write `aio::Task<int> f() { ... co_return 1; }`.
+// aio::Task<T>: the coroutine type of the workbook. Write `aio::Task<int> f() { ... co_return 1;
+// }`.
 //
 // - Lazy: calling f() only creates the frame; nothing runs until the Task is awaited
 //   (`co_await f()`), handed to aio::create_task / aio::gather, or run by aio::run.
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <exception>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -159,6 +161,19 @@ Task<T> TaskPromise<T>::get_return_object() noexcept {
   this->self = frame;
   return Task<T>{frame};
 }
+
+// Is T a Task, and of what value (for APIs that take a Task or a callable making one).
+template <class T>
+struct IsTask : std::false_type {};
+template <class T>
+struct IsTask<Task<T>> : std::true_type {};
+
+template <class T>
+struct TaskValue;
+template <class T>
+struct TaskValue<Task<T>> {
+  using type = T;
+};
 }  // namespace detail
 
 }  // namespace aio

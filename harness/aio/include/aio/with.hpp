@@ -70,18 +70,6 @@ namespace aio {
 
 namespace detail {
 
-template <class T>
-struct IsTask : std::false_type {};
-template <class T>
-struct IsTask<Task<T>> : std::true_type {};
-
-template <class T>
-struct TaskValue;
-template <class T>
-struct TaskValue<Task<T>> {
-  using type = T;
-};
-
 // R has `aio::Task<> close()`.
 template <class R>
 concept ClosesItself = requires(R& resource) {
