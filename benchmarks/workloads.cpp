@@ -1,13 +1,13 @@
-// aio_workloads: six workloads that show what the runtime costs, one line of output each.
+// aio_workloads: seven workloads that show what the runtime costs, one line of output each.
 //
-//   aio_workloads --workload W1|W2|W3|W4|W5|W6 [--n N] [--port P] [--cold] [--no-recycling]
+//   aio_workloads --workload W1|W2|W3|W4|W5|W6|W7 [--n N] [--port P] [--cold] [--no-recycling]
 //   workload=W1 runtime=aio n=100000 total_s=0.004210 per_op_ns=42.1 rss_kb=30120
 //
-// Steady state: W1-W4 run once untimed (a warm-up), then once timed, in the same process. The
-// first pass pays for memory the process has never touched: every page of the 100,000 frames
-// is a page fault in the kernel, which costs more than the runtime's own work. The timed pass
-// measures the runtime. `--cold` times the first pass instead. W6 always measures a first pass:
-// its point is how much memory the tasks take.
+// Steady state: W1-W4 and W7 run once untimed (a warm-up), then once timed, in the same process.
+// The first pass pays for memory the process has never touched: every page of the 100,000 frames is
+// a page fault in the kernel, which costs more than the runtime's own work. The timed pass measures
+// the runtime. `--cold` times the first pass instead. W6 always measures a first pass: its point is
+// how much memory the tasks take.
 // `--no-recycling` turns off the runtime's frame pool (aio/detail/frame_allocator.hpp): every
 // frame and task state then comes from malloc, as with a plain coroutine type. Compare the two
 // to see what the pool buys.
@@ -15,13 +15,13 @@
 // The same workloads in Python's asyncio live in asyncio/workloads.py; compare.py runs both and
 // prints them side by side. Everything runs on the real clock (Clock::Real): these are
 // measurements, not grades. Build with the `bench` preset (Release).
+#include <malloc.h>
 #include <unistd.h>
 #include <aio/aio.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <malloc.h>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -151,9 +151,33 @@ aio::Task<> w6(long n) {
   report("W6", n, created, per_op_ns(created, n), growth);
 }
 
+aio::Task<long> in_time(long i) {
+  co_return i;
+}
+
+// W7: n wait_for calls in a row, each on an operation that finishes long before its timeout.
+// Each call arms a timer and cancels it when the result comes: if cancelled timers piled up in
+// the timer heap, memory would grow with n. rss_kb_at_10k is the resident size after the first
+// 10,000 calls, rss_kb after all of them: the two should be within a few percent.
+aio::Task<> w7(long n) {
+  long sum = 0;
+  long at_10k = rss_kb();
+  auto start = Clock::now();
+  for (long i = 0; i < n; ++i) {
+    sum += co_await aio::wait_for(in_time(i), 1h);
+    if (i + 1 == 10'000) at_10k = rss_kb();
+  }
+  auto total = Clock::now() - start;
+  if (sum != n * (n - 1) / 2) std::fprintf(stderr, "W7: wrong sum %ld\n", sum);
+  if (warming_up) return;
+  std::printf(
+      "workload=W7 runtime=aio n=%ld total_s=%.6f per_op_ns=%.1f rss_kb=%ld rss_kb_at_10k=%ld\n", n,
+      std::chrono::duration<double>(total).count(), per_op_ns(total, n), rss_kb(), at_10k);
+}
+
 int usage() {
-  std::cerr << "usage: aio_workloads --workload W1|W2|W3|W4|W5|W6 [--n N] [--port P] [--cold] "
-               "[--no-recycling]\n";
+  std::cerr << "usage: aio_workloads --workload W1|W2|W3|W4|W5|W6|W7 [--n N] [--port P] "
+               "[--cold] [--no-recycling]\n";
   return 2;
 }
 
@@ -218,6 +242,8 @@ int main(int argc, char** argv) {
     std::printf("workload=W5 runtime=aio skipped (HTTP workloads arrive with chapter 08)\n");
   } else if (workload == "W6") {
     run_workload(w6, size(100'000), /*cold=*/true);
+  } else if (workload == "W7") {
+    run_workload(w7, size(1'000'000), cold);
   } else {
     return usage();
   }

@@ -107,8 +107,30 @@ async def w6(n: int) -> None:
     report("W6", n, created, created / n * 1e9, growth)
 
 
+async def in_time(i: int) -> int:
+    return i
+
+
+async def w7(n: int) -> None:
+    """n wait_for calls in a row, each on an operation that finishes long before its timeout;
+    rss_kb_at_10k is the resident size after the first 10,000 calls, rss_kb after all."""
+    total_sum = 0
+    at_10k = rss_kb()
+    start = time.perf_counter()
+    for i in range(n):
+        total_sum += await asyncio.wait_for(in_time(i), 3600)
+        if i + 1 == 10_000:
+            at_10k = rss_kb()
+    total = time.perf_counter() - start
+    assert total_sum == n * (n - 1) // 2
+    if WARMING_UP:
+        return
+    print(f"workload=W7 runtime=asyncio n={n} total_s={total:.6f} "
+          f"per_op_ns={total / n * 1e9:.1f} rss_kb={rss_kb()} rss_kb_at_10k={at_10k}")
+
+
 WORKLOADS = {"W1": (w1, 100_000), "W2": (w2, 10_000), "W3": (w3, 1_000_000),
-             "W4": (w4, 100_000), "W6": (w6, 100_000)}
+             "W4": (w4, 100_000), "W6": (w6, 100_000), "W7": (w7, 1_000_000)}
 
 
 def keep_freed_memory() -> None:
