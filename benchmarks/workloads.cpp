@@ -169,7 +169,7 @@ aio::Task<> w7(long n) {
   }
   auto total = Clock::now() - start;
   if (sum != n * (n - 1) / 2) std::fprintf(stderr, "W7: wrong sum %ld\n", sum);
-  if (warming_up) return;
+  if (warming_up) co_return;
   std::printf(
       "workload=W7 runtime=aio n=%ld total_s=%.6f per_op_ns=%.1f rss_kb=%ld rss_kb_at_10k=%ld\n", n,
       std::chrono::duration<double>(total).count(), per_op_ns(total, n), rss_kb(), at_10k);
