@@ -70,8 +70,10 @@ void TimeoutScope::report_swallowed(detail::TaskStateBase& body) {
 
 void TimeoutScope::arm() noexcept {
   if (deadline_ == no_deadline) return;
-  // A deadline already past fires at once (after what is ready now has run).
-  loop_->add_timer(std::max(deadline_, loop_->now()), *this);
+  // A deadline already past is due: it fires as soon as the loop next looks at its timers
+  // (every clock handles a deadline behind `now`), so no need to read the clock here, which
+  // on the real clock is a system call's worth of the cost of a wait_for.
+  loop_->add_timer(deadline_, *this);
 }
 
 void TimeoutScope::disarm() noexcept {
