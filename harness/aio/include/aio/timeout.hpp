@@ -49,6 +49,8 @@
 //
 // These are plain functions, not coroutines: the body (and a callable's captures) is moved into
 // storage owned by the scope before any coroutine starts (the GCC 12 trap, runtime README).
+// Still, write a lambda body in its own statement, as above, never inside the co_await
+// statement: GCC 12 destroys a temporary of a co_await statement twice (see task_group.hpp).
 #pragma once
 
 #include <concepts>
