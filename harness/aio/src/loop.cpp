@@ -342,8 +342,13 @@ void Loop::record_print(std::string text) {
     out << text << '\n';
   }
   const detail::PromiseBase* frame = running_ ? running_->current_frame() : nullptr;
+  std::uint64_t call = 0;
+  if (frame) {
+    auto found = frame_calls_.find(frame);
+    if (found != frame_calls_.end()) call = found->second;
+  }
   report_.transcript.push_back({at, running_ ? running_->name() : std::string{}, std::move(text),
-                                frame ? detail::task_name_for(*frame) : std::string{}});
+                                frame ? detail::task_name_for(*frame) : std::string{}, call});
 }
 
 void Loop::diagnose(Diagnostic::Kind kind, std::string message) {
@@ -359,7 +364,10 @@ Loop::StepStart Loop::begin_step(const detail::TaskStateBase& task,
                                  const detail::PromiseBase& frame, bool woken_from_wait) {
   StepStart start;
   start.first = !frame.started;
-  if (start.first) ++started_frames_[frame.where.function];
+  if (start.first) {
+    ++started_frames_[frame.where.function];
+    frame_calls_[&frame] = ++frame_call_count_;
+  }
   if (woken_from_wait && !start.first) start.from = task.wait_site();
   step_end_ = SourceLocation{};
   detail::publish_running_step(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -56,6 +57,26 @@ void set_stuck_step_reporter(std::function<void(const std::string& message)> rep
   stuck_step_reporter() = std::move(reporter);
 }
 
+namespace {
+// The transcripts of the last few graded runs (a test usually checks the run it just made), so
+// that side_by_side can draw the per-call chart for a timeline a grader passes it.
+std::deque<std::vector<aio::TranscriptLine>>& recent_transcripts() {
+  static std::deque<std::vector<aio::TranscriptLine>> transcripts;
+  return transcripts;
+}
+void remember_transcript(const std::vector<aio::TranscriptLine>& transcript) {
+  auto& recent = recent_transcripts();
+  recent.push_front(transcript);
+  if (recent.size() > 8) recent.pop_back();
+}
+
+Timeline timeline_of(const std::vector<aio::TranscriptLine>& transcript) {
+  Timeline lines;
+  for (const auto& line : transcript) lines.push_back({line.time, line.text});
+  return lines;
+}
+}  // namespace
+
 aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport>& reports) {
   aio::RunOptions options;
   options.clock = settings.clock;
@@ -73,7 +94,10 @@ aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport
     }
   };
   options.on_diagnostic = [](const aio::Diagnostic&) {};  // kept in the report, shown on failure
-  options.on_finish = [&reports](const aio::RunReport& report) { reports.push_back(report); };
+  options.on_finish = [&reports](const aio::RunReport& report) {
+    reports.push_back(report);
+    remember_transcript(report.transcript);
+  };
   return options;
 }
 
@@ -93,7 +117,8 @@ std::string format_line(const Line& line) {
   return "[" + aio::format_seconds(line.time) + "s] " + line.text;
 }
 
-std::string side_by_side(const Timeline& expected, const Timeline& actual) {
+namespace {
+std::string lines_side_by_side(const Timeline& expected, const Timeline& actual) {
   std::size_t width = std::string("expected").size();
   for (const auto& line : expected) width = std::max(width, format_line(line).size());
   // Missing expected lines show as "(nothing)", which is wider than "expected".
@@ -110,6 +135,17 @@ std::string side_by_side(const Timeline& expected, const Timeline& actual) {
         << " | " << right << '\n';
   }
   return out.str();
+}
+}  // namespace
+
+std::string side_by_side(const Timeline& expected, const Timeline& actual) {
+  std::string text = lines_side_by_side(expected, actual);
+  // Draw the chart too when `actual` is the output of a recent graded run: only its transcript
+  // knows which call printed which line.
+  for (const auto& transcript : recent_transcripts()) {
+    if (timeline_of(transcript) == actual) return text + task_chart(transcript, &expected);
+  }
+  return text;
 }
 
 std::string explain_error(const std::exception_ptr& error) {
@@ -262,17 +298,20 @@ void clear_learner_functions_used() {
   used_functions().clear();
 }
 
-::testing::AssertionResult timeline_impl(const std::exception_ptr& error, const Timeline& actual,
+::testing::AssertionResult timeline_impl(const std::exception_ptr& error,
+                                         const std::vector<aio::TranscriptLine>& transcript,
                                          const Timeline& expected, const std::string& lesson) {
   if (error)
     return ::testing::AssertionFailure() << explain_error(error) << "\n" << hints_pointer();
+  Timeline actual = timeline_of(transcript);
   if (actual == expected) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << "the printed timeline is not the expected one.\nWhat you missed: " << lesson << "\n"
-         << side_by_side(expected, actual) << hints_pointer();
+         << side_by_side(expected, actual) << task_chart(transcript, &expected) << hints_pointer();
 }
 
-::testing::AssertionResult elapsed_impl(const std::exception_ptr& error, const Timeline& actual,
+::testing::AssertionResult elapsed_impl(const std::exception_ptr& error,
+                                        const std::vector<aio::TranscriptLine>& transcript,
                                         Duration elapsed, Duration expected,
                                         const std::string& lesson) {
   if (error)
@@ -281,7 +320,8 @@ void clear_learner_functions_used() {
   return ::testing::AssertionFailure()
          << "took " << format_duration(elapsed) << " of simulated time, expected "
          << format_duration(expected) << ".\nWhat you missed: " << lesson << "\nWhat was printed:\n"
-         << transcript_text(actual) << hints_pointer();
+         << transcript_text(timeline_of(transcript)) << task_chart(transcript, nullptr)
+         << hints_pointer();
 }
 
 }  // namespace grading

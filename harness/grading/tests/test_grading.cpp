@@ -8,6 +8,7 @@
 #include <grading/grading.hpp>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -440,4 +441,98 @@ TEST(SeedReplay, PrintsTheSeedAndItsFirstDraws) {
   if (const char* text = std::getenv("AWAITLINGS_SEED")) {
     EXPECT_EQ(grading::seed(), std::strtoull(text, nullptr, 10));
   }
+}
+
+// ---- the per-call chart ---------------------------------------------------------------------
+
+namespace {
+
+aio::Task<> download(std::string name, aio::Duration d) {
+  aio::print("Start ", name);
+  co_await aio::sleep(d);
+  aio::print("Done ", name);
+}
+
+aio::Task<> one_after_another() {
+  co_await download("a.txt", 1s);
+  co_await download("b.txt", 2s);
+}
+
+// The rows of the chart in a failure message (after its title and axis).
+std::vector<std::string> chart_rows(const std::string& text) {
+  std::vector<std::string> rows;
+  std::size_t at = text.find("Per call");
+  if (at == std::string::npos) return rows;
+  std::istringstream in(text.substr(at));
+  std::string line;
+  std::getline(in, line);  // title
+  std::getline(in, line);  // axis
+  while (std::getline(in, line) && (line.rfind(' ', 0) == 0 || line.rfind("expected", 0) == 0 ||
+                                    line.rfind("actual", 0) == 0))
+    rows.push_back(line);
+  return rows;
+}
+
+}  // namespace
+
+TEST_F(Grading, AFailedTimelineDrawsOneRowPerCallAsAStaircase) {
+  ::setenv("AWAITLINGS_ASCII", "1", 1);
+  auto run = grading::run(one_after_another());
+  Timeline concurrent{
+      {0s, "Start a.txt"}, {0s, "Start b.txt"}, {1s, "Done a.txt"}, {2s, "Done b.txt"}};
+  auto result = grading::timeline_is(run, concurrent, "start both, then wait for both");
+  ::unsetenv("AWAITLINGS_ASCII");
+  ASSERT_FALSE(result);
+  std::string text = result.message();
+  auto rows = chart_rows(text);
+  ASSERT_EQ(rows.size(), 4u) << text;
+  // Labelled by the word each call's lines share; expected on top, actual below.
+  EXPECT_EQ(rows[0].rfind("expected  a.txt", 0), 0u) << text;
+  EXPECT_EQ(rows[2].rfind("actual    a.txt", 0), 0u) << text;
+  EXPECT_EQ(rows[3].rfind("          b.txt", 0), 0u) << text;
+  // Expected: both bars start at column 0 of the drawing. Actual: b starts where a ends.
+  auto start_of = [](const std::string& row) { return row.find('#'); };
+  auto end_of = [](const std::string& row) { return row.rfind('#'); };
+  EXPECT_EQ(start_of(rows[0]), start_of(rows[1])) << text;
+  EXPECT_EQ(start_of(rows[3]), end_of(rows[2])) << text;
+  EXPECT_GT(end_of(rows[3]), end_of(rows[1])) << text;  // 3 s instead of 2 s
+  EXPECT_EQ(text.find("\u2588"), std::string::npos) << "ASCII asked for, block characters drawn";
+  for (const auto& row : rows) EXPECT_LE(row.size(), 100u) << row;
+}
+
+TEST_F(Grading, TheChartUsesBlockCharactersOnAUtf8Terminal) {
+  ::setenv("LC_ALL", "C.UTF-8", 1);
+  auto run = grading::run(one_after_another());
+  std::string chart = grading::task_chart(run.transcript(), nullptr);
+  ::unsetenv("LC_ALL");
+  EXPECT_TRUE(contains(chart, "\u2588"));
+  EXPECT_TRUE(contains(chart, "0s"));
+  EXPECT_TRUE(contains(chart, "3s"));
+}
+
+TEST_F(Grading, AnElapsedTimeFailureDrawsTheActualCalls) {
+  auto run = grading::run(one_after_another());
+  auto result = grading::elapsed_is(run, 2s, "start both");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(chart_rows(result.message()).size(), 2u) << result.message();
+}
+
+TEST_F(Grading, SideBySideOfARecentRunAlsoDrawsTheChart) {
+  auto run = grading::run(one_after_another());
+  Timeline expected{{0s, "Start a.txt"}, {1s, "Done a.txt"}};
+  EXPECT_TRUE(contains(grading::side_by_side(expected, run.timeline()), "Per call"));
+  // A timeline that is not a run's output gets the lines only.
+  EXPECT_EQ(grading::side_by_side(expected, expected).find("Per call"), std::string::npos);
+}
+
+TEST_F(Grading, NothingToDrawGivesNoChart) {
+  auto single = []() -> aio::Task<> { co_await download("a.txt", 1s); };
+  auto run = grading::run(single());
+  EXPECT_EQ(grading::task_chart(run.transcript(), nullptr), "");  // one row
+  auto instant = []() -> aio::Task<> {
+    co_await download("a.txt", 0s);
+    co_await download("b.txt", 0s);
+  };
+  auto run0 = grading::run(instant());
+  EXPECT_EQ(grading::task_chart(run0.transcript(), nullptr), "");  // no time passed
 }

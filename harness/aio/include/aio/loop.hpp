@@ -43,6 +43,9 @@ struct TranscriptLine {
   std::string task;  // the task that printed ("main", "download_file", a create_task name)
   std::string text;
   std::string coroutine{};  // the coroutine function whose code called aio::print
+  // Debug mode: which call of that coroutine printed (lines printed by the same frame share the
+  // number; each new frame gets a new one). 0 when not recorded. Graders draw a row per call.
+  std::uint64_t frame = 0;
 };
 
 struct Diagnostic {
@@ -215,6 +218,10 @@ class Loop {
   bool watching_steps_ = false;  // the stuck-step watchdog watches this run's thread
   SourceLocation step_end_{};
   std::unordered_map<const char*, int> started_frames_;  // by the compiler's function name
+  // The call number of each running frame (TranscriptLine::frame). Keyed by address, and set
+  // at a frame's first resume: a recycled address then gets the new frame's number.
+  std::unordered_map<const detail::PromiseBase*, std::uint64_t> frame_calls_;
+  std::uint64_t frame_call_count_ = 0;
 };
 
 // Run `task` on a fresh loop until it finishes; return its value or rethrow its exception.

@@ -197,6 +197,11 @@ std::string explain_error(const std::exception_ptr& error);
 std::string explain_diagnostic(const aio::Diagnostic& diagnostic);
 // Expected and actual timelines side by side, mismatching lines marked.
 std::string side_by_side(const Timeline& expected, const Timeline& actual);
+// The same drawn per call as a small Gantt chart (src/chart.cpp): a row per coroutine call
+// that printed, a bar from its first line to its last; `expected` (may be null) on the same
+// rows above. Empty when there is nothing to draw (fewer than two rows, or no time passed).
+std::string task_chart(const std::vector<aio::TranscriptLine>& transcript,
+                       const Timeline* expected);
 std::string format_line(const Line& line);
 std::string format_duration(Duration d);  // "2.000 s"
 // "Hints: chapters/02-await/HINTS.md"
@@ -256,9 +261,11 @@ std::vector<aio::Diagnostic> Run<T>::diagnostics() const {
 ::testing::AssertionResult finished_impl(const std::exception_ptr& error,
                                          const std::vector<aio::Diagnostic>& diagnostics,
                                          const Timeline& actual);
-::testing::AssertionResult timeline_impl(const std::exception_ptr& error, const Timeline& actual,
+::testing::AssertionResult timeline_impl(const std::exception_ptr& error,
+                                         const std::vector<aio::TranscriptLine>& transcript,
                                          const Timeline& expected, const std::string& lesson);
-::testing::AssertionResult elapsed_impl(const std::exception_ptr& error, const Timeline& actual,
+::testing::AssertionResult elapsed_impl(const std::exception_ptr& error,
+                                        const std::vector<aio::TranscriptLine>& transcript,
                                         Duration elapsed, Duration expected,
                                         const std::string& lesson);
 
@@ -300,13 +307,13 @@ template <class T>
 template <class T>
 ::testing::AssertionResult timeline_is(const Run<T>& run, const Timeline& expected,
                                        const std::string& lesson) {
-  return timeline_impl(run.error, run.timeline(), expected, lesson);
+  return timeline_impl(run.error, run.transcript(), expected, lesson);
 }
 
 template <class T>
 ::testing::AssertionResult elapsed_is(const Run<T>& run, Duration expected,
                                       const std::string& lesson) {
-  return elapsed_impl(run.error, run.timeline(), run.elapsed, expected, lesson);
+  return elapsed_impl(run.error, run.transcript(), run.elapsed, expected, lesson);
 }
 
 template <class T>
