@@ -1,6 +1,7 @@
-# GoogleTest/GMock and Google Benchmark: the system packages when present (Debian: googletest,
-# libgtest-dev, libgmock-dev, libbenchmark-dev; macOS: brew install googletest google-benchmark),
-# otherwise downloaded once by FetchContent, pinned by URL and SHA-256.
+# GoogleTest/GMock, Google Benchmark and nlohmann-json: the system packages when present (Debian:
+# googletest, libgtest-dev, libgmock-dev, libbenchmark-dev, nlohmann-json3-dev; macOS: brew
+# install googletest google-benchmark nlohmann-json), otherwise downloaded once by FetchContent,
+# pinned by URL and SHA-256.
 include(FetchContent)
 find_package(Threads REQUIRED)
 
@@ -14,6 +15,16 @@ if(NOT GTest_FOUND)
   FetchContent_MakeAvailable(googletest)
 endif()
 include(GoogleTest)
+
+# JSON (the runtime's trace files; later the HTTP chapter).
+find_package(nlohmann_json 3.10 CONFIG QUIET)
+if(NOT nlohmann_json_FOUND)
+  message(STATUS "nlohmann-json not installed: fetching v3.11.2")
+  FetchContent_Declare(nlohmann_json
+    URL https://github.com/nlohmann/json/releases/download/v3.11.2/json.tar.xz
+    URL_HASH SHA256=8c4b26bf4b422252e13f332bc5e388ec0ab5c3443d24399acb675e68278d341f)
+  FetchContent_MakeAvailable(nlohmann_json)
+endif()
 
 if(WORKBOOK_BENCHMARKS)
   find_package(benchmark 1.6 CONFIG QUIET)

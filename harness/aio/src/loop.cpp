@@ -2,6 +2,7 @@
 #include "aio/loop.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <mutex>
@@ -66,6 +67,14 @@ class Loop::Running {
 Loop::Loop(RunOptions options)
     : options_(std::move(options)), real_start_(std::chrono::steady_clock::now()) {
   if (current_loop) detail::refuse_nested_run();
+  std::string trace = options_.trace_file;
+  if (trace.empty()) {
+    if (const char* from_environment = std::getenv("AWAITLINGS_TRACE")) trace = from_environment;
+  }
+  if (!trace.empty()) {
+    tracer_ = std::make_unique<detail::Tracer>(
+        trace, options_.clock == Clock::Real ? "real" : "simulated");
+  }
 }
 
 Loop::~Loop() {
@@ -73,6 +82,7 @@ Loop::~Loop() {
     Running running(*this);
     shut_down(false);
   }
+  if (tracer_) tracer_->finish();
 }
 
 Loop* Loop::current() noexcept {
@@ -100,6 +110,10 @@ void Loop::schedule(detail::TaskStateBase& task) {
 
 void Loop::task_finished(detail::TaskStateBase& task) noexcept {
   if (task.error() && !task.cancelled()) failed_.push_back(detail::ref_to(task));
+  if (tracer_) {
+    const char* how = task.cancelled() ? "cancelled" : task.error() ? "failed" : "done";
+    tracer_->task_done(task, clock_now(), how);
+  }
   // Swap-remove from the live list; the state may die here if no handle refers to it.
   std::size_t index = task.live_index;
   if (index < live_.size() && live_[index].get() == &task) {
@@ -116,10 +130,28 @@ void Loop::run_ready() {
     detail::TaskStateBase* task = ready_.front();
     ready_.pop_front();
     running_ = task;
-    task->step();
+    if (tracer_) {
+      step_traced(*task);
+    } else {
+      task->step();
+    }
     running_ = nullptr;
   }
   now_ = clock_now();
+}
+
+// A step with its span on the task's track, and the wait it parked on, if any, opened.
+void Loop::step_traced(detail::TaskStateBase& task) {
+  Duration start = clock_now();
+  tracer_->wait_ended(task, start);  // a task resumes: whatever it waited for is over
+  std::uint64_t track = tracer_->track_of(task);
+  std::string name = task.name();
+  task.step();
+  Duration end = clock_now();
+  tracer_->step(track, name, start, end);
+  if (!task.done() && task.waiting()) {
+    tracer_->wait_began(task, end, task.wait_description(), task.wait_site().short_str());
+  }
 }
 
 // ---- timers -------------------------------------------------------------------------------
@@ -341,6 +373,7 @@ void Loop::record_print(std::string text) {
     if (options_.timestamps) out << '[' << format_seconds(at) << "s] ";
     out << text << '\n';
   }
+  if (tracer_) tracer_->print(running_, at, text);
   const detail::PromiseBase* frame = running_ ? running_->current_frame() : nullptr;
   std::uint64_t call = 0;
   if (frame) {
@@ -352,6 +385,7 @@ void Loop::record_print(std::string text) {
 }
 
 void Loop::diagnose(Diagnostic::Kind kind, std::string message) {
+  if (tracer_) tracer_->diagnostic(clock_now(), message);
   if (options_.on_diagnostic) {
     options_.on_diagnostic(Diagnostic{kind, message});
   } else {

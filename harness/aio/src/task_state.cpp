@@ -23,6 +23,7 @@ bool TaskStateBase::cancel() {
   if (done_) return false;
   if (cancel_requested_) return true;  // already on its way: cancellation is edge-triggered
   cancel_requested_ = true;
+  if (detail::Tracer* tracer = loop_->tracer()) tracer->cancel_requested(*this, loop_->now());
   // Parked? Tell what it waits on. A sleep wakes the task now; a wait on other tasks forwards
   // the cancellation to them and wakes the task once they are done. Queued or not started yet:
   // nothing to do, the flag is seen when it next runs.
@@ -144,6 +145,10 @@ void TaskStateBase::remove_listener(DoneListener& listener) noexcept {
   }
   auto it = std::find(more_listeners_.begin(), more_listeners_.end(), &listener);
   if (it != more_listeners_.end()) more_listeners_.erase(it);
+}
+
+std::string TaskStateBase::wait_description() const {
+  return wait_ ? wait_->describe() : std::string{};
 }
 
 std::string TaskStateBase::describe_wait() const {

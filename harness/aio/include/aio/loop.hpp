@@ -22,6 +22,7 @@
 #include "aio/detail/step_monitor.hpp"
 #include "aio/detail/task_state.hpp"
 #include "aio/detail/timer_heap.hpp"
+#include "aio/detail/trace.hpp"
 #include "aio/detail/waiters.hpp"
 #include "aio/errors.hpp"
 #include "aio/task.hpp"
@@ -93,6 +94,10 @@ struct RunOptions {
   std::function<void(const RunReport&)> on_finish{};  // called with the report, even on failure
   std::function<void(const Diagnostic&)> on_diagnostic{};   // default: print to std::cerr
   std::function<void(const std::string&)> on_stuck_step{};  // called on the watchdog thread
+  // Write the run as a trace file (Chrome's Trace Event Format: open it in ui.perfetto.dev).
+  // Empty: the AWAITLINGS_TRACE environment variable, if set, names the file. See
+  // aio/detail/trace.hpp.
+  std::string trace_file{};
 };
 
 // The options aio::run uses when none are passed. Demos and graders change them (e.g. `--virtual`)
@@ -171,6 +176,7 @@ class Loop {
   void diagnose(Diagnostic::Kind kind, std::string message);
   void task_finished(detail::TaskStateBase& task) noexcept;
   bool debug() const noexcept { return options_.debug; }
+  detail::Tracer* tracer() const noexcept { return tracer_.get(); }  // null unless tracing
   // Where the running frame suspends (its co_await), or {} when it finished: slow-step messages
   // say which lines a step ran between.
   void note_suspension(SourceLocation where) noexcept { step_end_ = where; }
@@ -191,6 +197,7 @@ class Loop {
   class Running;  // marks this loop as running on the thread (and refuses nesting)
 
   void drive(detail::TaskStateBase& main);
+  void step_traced(detail::TaskStateBase& task);  // run_ready's step, with trace events
   void run_instant();            // run_ready, then the instant-end hooks, until both are done
   bool run_instant_end_hooks();  // false if there were none
   void run_until_done(detail::TaskStateBase& main);
@@ -214,6 +221,7 @@ class Loop {
   std::vector<detail::TaskRef<detail::TaskStateBase>> failed_;  // finished with an error
   detail::TaskStateBase* running_ = nullptr;
   RunReport report_;
+  std::unique_ptr<detail::Tracer> tracer_;
   // Debug mode only.
   bool watching_steps_ = false;  // the stuck-step watchdog watches this run's thread
   SourceLocation step_end_{};

@@ -80,8 +80,9 @@ class TaskStateBase {
   // --- used by the loop ---
   void step();              // resume frames until the task parks or finishes
   void abandon() noexcept;  // last resort at shutdown: destroy the frames without running them
-  std::string describe_wait() const;  // "waits at exercise.cpp:12 (in main_flow) for task 'a'"
-  std::size_t live_index = 0;         // position in the loop's list of unfinished tasks
+  std::string describe_wait() const;     // "waits at exercise.cpp:12 (in main_flow) for task 'a'"
+  std::string wait_description() const;  // what it is parked on ("a timer at 2.000s"), or ""
+  std::size_t live_index = 0;            // position in the loop's list of unfinished tasks
   const PromiseBase* current_frame() const noexcept { return current_; }  // running now, or null
   const char* root_function() const noexcept { return function_; }
   // name() without building a string: the given name's characters, or the root's function name.
