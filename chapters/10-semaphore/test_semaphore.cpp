@@ -470,11 +470,10 @@ std::size_t peak_from(const std::vector<std::pair<Duration, Duration>>& interval
            << ") had finished: their permits were not given back when they "
               "finished.\nWhat you missed: a permit goes back when the Permit object holding it "
               "is destroyed. A local variable of the coroutine that awaits the download dies when "
-              "that coroutine's body ends. A Permit kept anywhere else lives longer: a "
-              "coroutine's PARAMETER lives as long as its frame (for a task, until its last handle "
-              "is gone), an element of a container until it is erased. Keep the permit in a local "
-              "variable of the coroutine that awaits the download (move it into one if it "
-              "arrives as a parameter).\nHow the run ended: "
+              "that coroutine's body ends. A Permit kept anywhere else lives longer: an element of "
+              "a container until it is erased, a member of an object until the object dies. Keep "
+              "the permit in a local variable of the coroutine that awaits the download.\nHow "
+              "the run ended: "
            << grading::explain_error(run.error) << "\n"
            << grading::hints_pointer();
   }

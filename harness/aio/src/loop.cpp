@@ -230,7 +230,8 @@ void Loop::advance(Duration d) {
 
 void Loop::drive(detail::TaskStateBase& main) {
   real_start_ = std::chrono::steady_clock::now();
-  main.result_retrieved = true;  // run_until_complete hands the outcome to the caller
+  main.result_retrieved = true;   // run_until_complete hands the outcome to the caller
+  main.settle_when_done = false;  // settled after shutdown instead (settle_main)
   start(detail::ref_to(main));
   if (options_.debug && options_.stuck_step > Duration::zero()) {
     detail::StuckStepWatchdog::instance().arm(options_.stuck_step, options_.on_stuck_step);

@@ -98,6 +98,7 @@ void TaskStateBase::throw_if_cancel_requested() {
 
 void TaskStateBase::complete() {
   done_ = true;
+  if (settle_when_done) settle();  // the frame's destructors run here, inside the task's step
   if (is_cancellation(error())) cancelled_ = true;
   // A listener may drop the last handle to this task: no matter, the loop's list of live tasks
   // still holds it (every task runs only after Loop::start) until task_finished() below, the

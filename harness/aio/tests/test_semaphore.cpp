@@ -433,3 +433,26 @@ TEST(Semaphore, AThousandWaitersTenAtATime) {
 }
 
 }  // namespace
+
+namespace {
+
+aio::Task<> hold_given(aio::Semaphore::Permit permit, aio::Duration d) {
+  co_await aio::sleep(d);
+}
+
+TEST(Semaphore, APermitPassedToATaskGoesBackWhenTheTaskEndsNotWhenItsHandleDies) {
+  Recorder rec;
+  rec.run([]() -> aio::Task<> {
+    aio::Semaphore sem(1);
+    auto permit = co_await sem.acquire();
+    // The handle stays alive to the end: the task's frame, and with it the permit parameter,
+    // must be destroyed when the task finishes.
+    auto handle = aio::create_task(hold_given(std::move(permit), 1s));
+    auto again = co_await sem.acquire();
+    EXPECT_EQ(aio::now(), 1s);
+    EXPECT_TRUE(handle.done());
+  });
+  EXPECT_EQ(rec.elapsed(), 1s);
+}
+
+}  // namespace

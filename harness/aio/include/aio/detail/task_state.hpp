@@ -88,8 +88,9 @@ class TaskStateBase {
   // name() without building a string: the given name's characters, or the root's function name.
   const char* name_chars() const noexcept { return given_name_ ? given_name_->c_str() : function_; }
   SourceLocation wait_site() const noexcept { return wait_site_; }
-  // The main task, once done: move its outcome out of the frame and destroy the frame while the
-  // loop still runs, so that what the frame's destructors print is stamped and recorded.
+  // Once done: move the outcome out of the frame and destroy the frame while the loop still
+  // runs, so that what the frame's destructors print is stamped and recorded, and what they
+  // release is released now (see settle_when_done).
   virtual void settle() noexcept = 0;
 
   // --- used by awaiters (the suspension points) ---
@@ -116,6 +117,11 @@ class TaskStateBase {
   // share one word: a task state is allocated for every task.)
   bool queued = false;            // in the loop's ready queue (a task is queued at most once)
   bool result_retrieved = false;  // someone awaited / gathered the outcome
+  // Destroy the frame as soon as the task finishes (its outcome is moved out first), so that
+  // what its parameters and locals hold (a Semaphore permit, a Mutex guard, a socket) goes back
+  // then, not when the last handle dies. Off only for the main task: tasks still running when
+  // it finishes may use its parameters while they are cancelled (Loop::settle_main).
+  bool settle_when_done = true;
 
  protected:
   void set_forced_error(std::exception_ptr error) noexcept { forced_error_ = std::move(error); }
@@ -236,15 +242,18 @@ class TaskState final : public TaskStateBase {
 
   void settle() noexcept override {
     if (settled_ || !task_.valid() || forced_error()) return;
-    try {
-      if constexpr (std::is_void_v<T>) {
-        task_.promise().take_result();
-      } else {
-        settled_value_.emplace(task_.promise().take_result());
+    if (auto failed = task_.promise().error()) {
+      settled_error_ = std::move(failed);  // no need to rethrow it to keep it
+    } else
+      try {
+        if constexpr (std::is_void_v<T>) {
+          task_.promise().take_result();
+        } else {
+          settled_value_.emplace(task_.promise().take_result());
+        }
+      } catch (...) {
+        settled_error_ = std::current_exception();
       }
-    } catch (...) {
-      settled_error_ = std::current_exception();
-    }
     settled_ = true;
     task_ = Task<T>{};  // destroys the frame: its parameters' destructors run now
   }
@@ -264,6 +273,10 @@ class TaskState final : public TaskStateBase {
     } else {
       result_retrieved = true;
       if (auto forced = forced_error()) std::rethrow_exception(forced);
+      if (settled_) {
+        if (settled_error_) std::rethrow_exception(settled_error_);
+        return *settled_value_;
+      }
       return task_.promise().copy_result();
     }
   }
@@ -273,7 +286,7 @@ class TaskState final : public TaskStateBase {
   Task<T> task_;
   bool value_taken_ = false;
   bool settled_ = false;
-  // Only the main task is settled (see settle()).
+  // The outcome once settled (see settle()).
   std::conditional_t<std::is_void_v<T>, std::monostate, std::optional<T>> settled_value_{};
   std::exception_ptr settled_error_;
 };
