@@ -15,4 +15,5 @@
 #include "aio/task.hpp"
 #include "aio/task_group.hpp"
 #include "aio/timeout.hpp"
+#include "aio/to_thread.hpp"
 #include "aio/with.hpp"
