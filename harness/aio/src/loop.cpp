@@ -265,6 +265,9 @@ bool Loop::finish_thread_jobs() noexcept {
 }
 
 void Loop::wait_for_outside_events(Duration timeout) {
+  // A quick job is often done within microseconds: catch it without going to sleep.
+  Duration spin_limit = timeout < Duration::zero() ? Duration::max() : timeout;
+  if (thread_jobs_->spin_for_completion(spin_limit)) return;
   pollfd wakeup{thread_jobs_->wakeup_fd(), POLLIN, 0};
 #ifdef __linux__
   // ppoll takes nanoseconds: a real-clock timer is not rounded up to the next millisecond.

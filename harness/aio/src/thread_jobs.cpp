@@ -1,8 +1,34 @@
 #include "aio/detail/thread_jobs.hpp"
 
+#include <algorithm>
 #include <utility>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace aio::detail {
+
+namespace {
+// Tell the CPU this is a spin-wait (it saves power and lets the other hyperthread run).
+inline void relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+// Spin until `flag` is set or `limit` has passed; true if it was set.
+bool spin_until_set(const std::atomic<bool>& flag, std::chrono::nanoseconds limit) noexcept {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    for (int i = 0; i < 64; ++i) {
+      if (flag.load(std::memory_order_acquire)) return true;
+      relax();
+    }
+    if (std::chrono::steady_clock::now() >= until) return false;
+  }
+}
+}  // namespace
 
 ThreadJobs::ThreadJobs(std::size_t max_workers) : max_workers_(max_workers ? max_workers : 1) {
   start_worker();
@@ -35,6 +61,7 @@ void ThreadJobs::submit(std::unique_ptr<ThreadJob> job) {
   {
     std::lock_guard lock(mutex_);
     queued_.push_back(job.release());  // the pool owns it now; finish_completed frees it
+    job_waiting_.store(true, std::memory_order_release);
     ++in_flight_;
     // Every idle worker is already promised a queued job: start another, if allowed.
     need_worker = queued_.size() > idle_workers_ && workers_.size() < max_workers_;
@@ -49,15 +76,25 @@ void ThreadJobs::submit(std::unique_ptr<ThreadJob> job) {
   job_queued_.notify_one();
 }
 
+bool ThreadJobs::spin_for_completion(std::chrono::nanoseconds limit) const noexcept {
+  return spin_until_set(completion_waiting_, std::min<std::chrono::nanoseconds>(limit, spin));
+}
+
 void ThreadJobs::work() {
   std::unique_lock lock(mutex_);
   while (true) {
     ++idle_workers_;
+    if (queued_.empty() && !stopping_) {
+      lock.unlock();
+      spin_until_set(job_waiting_, spin);  // the loop may submit the next job right away
+      lock.lock();
+    }
     job_queued_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
     --idle_workers_;
     if (queued_.empty()) return;  // stopping, and nothing left to do
     ThreadJob* job = queued_.front();
     queued_.pop_front();
+    job_waiting_.store(!queued_.empty(), std::memory_order_relaxed);
     lock.unlock();
     job->run();  // the work itself, outside the lock: jobs run in parallel
     lock.lock();
@@ -65,6 +102,7 @@ void ThreadJobs::work() {
     // already and will take this job with the others.
     bool first = completed_.empty();
     completed_.push_back(job);
+    completion_waiting_.store(true, std::memory_order_release);
     if (first) wakeup_.notify();
   }
 }
@@ -77,6 +115,7 @@ std::size_t ThreadJobs::finish_completed() noexcept {
   {
     std::lock_guard lock(mutex_);
     done.swap(completed_);
+    completion_waiting_.store(false, std::memory_order_relaxed);
   }
   for (ThreadJob* job : done) {
     job->finish();

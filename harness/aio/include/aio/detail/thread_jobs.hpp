@@ -15,6 +15,8 @@
 //     job->finish(); delete job
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -55,6 +57,9 @@ class ThreadJobs {
   std::size_t finish_completed() noexcept;
   // Readable when a job has completed since the last finish_completed(): the loop polls it.
   int wakeup_fd() const noexcept { return wakeup_.fd(); }
+  // Loop thread, before it blocks: watch for a completion for a few microseconds (at most
+  // `limit`). See `spin`.
+  bool spin_for_completion(std::chrono::nanoseconds limit) const noexcept;
 
   // Last resort when a job never returns (the debug watchdog fired at shutdown): the loop cannot
   // wait any longer, and a running thread cannot be stopped. The pool, its workers and their
@@ -66,6 +71,13 @@ class ThreadJobs {
   void start_worker();
   void work();  // a worker's loop: take a job, run it, post it back
 
+  // Why spin at all: waking a sleeping thread costs far more than a short job. On the virtual
+  // machines this project runs on, one condition-variable round trip between two threads takes
+  // ~60 µs, a spinning one ~0.2 µs. So the loop, about to block for a job, and a worker that
+  // has just finished one, first watch for a few microseconds — long enough to catch the next
+  // event of a quick job, short enough to cost nothing next to a long one.
+  static constexpr std::chrono::microseconds spin{20};
+
   const std::size_t max_workers_;
   std::size_t in_flight_ = 0;  // loop thread only
 
@@ -76,6 +88,9 @@ class ThreadJobs {
   std::vector<ThreadJob*> completed_;
   std::size_t idle_workers_ = 0;
   bool stopping_ = false;
+  // Hints for the spins, read without the lock: a job is queued / a job has completed.
+  std::atomic<bool> job_waiting_{false};
+  std::atomic<bool> completion_waiting_{false};
 
   WakeupFd wakeup_;
   std::vector<std::thread> workers_;  // loop thread only (workers never look at it)
