@@ -18,13 +18,24 @@ namespace {
 }
 }  // namespace
 
+WakeupFd::Kind WakeupFd::native() noexcept {
 #ifdef __linux__
-WakeupFd::WakeupFd() {
-  read_fd_ = write_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (read_fd_ < 0) throw_errno("aio: eventfd for the loop's wake-up");
-}
+  return Kind::EventFd;
 #else
-WakeupFd::WakeupFd() {
+  return Kind::Pipe;
+#endif
+}
+
+WakeupFd::WakeupFd(Kind kind) {
+  if (kind == Kind::EventFd) {
+#ifdef __linux__
+    read_fd_ = write_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (read_fd_ < 0) throw_errno("aio: eventfd for the loop's wake-up");
+    return;
+#else
+    throw std::system_error(ENOSYS, std::generic_category(), "aio: no eventfd on this system");
+#endif
+  }
   int fds[2];
   if (::pipe(fds) != 0) throw_errno("aio: pipe for the loop's wake-up");
   for (int fd : fds) {
@@ -34,7 +45,6 @@ WakeupFd::WakeupFd() {
   read_fd_ = fds[0];
   write_fd_ = fds[1];
 }
-#endif
 
 WakeupFd::~WakeupFd() {
   ::close(read_fd_);

@@ -13,7 +13,12 @@ namespace aio::detail {
 
 class WakeupFd {
  public:
-  WakeupFd();  // throws std::system_error if the OS refuses a descriptor
+  enum class Kind { EventFd, Pipe };
+  // The platform's best kind: an eventfd on Linux, a pipe elsewhere.
+  static Kind native() noexcept;
+  // Throws std::system_error if the OS refuses a descriptor (or has no eventfd). The tests build
+  // both kinds on Linux, so the pipe that macOS uses is tested too.
+  explicit WakeupFd(Kind kind = native());
   ~WakeupFd();
   WakeupFd(const WakeupFd&) = delete;
   WakeupFd& operator=(const WakeupFd&) = delete;
