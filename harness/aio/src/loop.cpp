@@ -211,8 +211,8 @@ bool Loop::fire_due_timers(Duration up_to) {
 }
 
 void Loop::wait_for_next_timer() {
-  if (thread_jobs_in_flight()) {
-    // A worker may finish first: wait on its wake-up descriptor, with the timer as timeout.
+  if (thread_jobs_in_flight() || sockets_waited()) {
+    // A worker or a socket may be first: wait for them, with the timer as timeout.
     Duration timeout = Duration(-1);
     if (!timers_.empty())
       timeout = std::max(Duration::zero(), timers_.earliest_deadline() - clock_now());
@@ -250,8 +250,27 @@ void Loop::submit_thread_job(std::unique_ptr<detail::ThreadJob> job) {
   if (!thread_jobs_) {
     std::size_t workers = options_.workers ? options_.workers : std::thread::hardware_concurrency();
     thread_jobs_ = std::make_unique<detail::ThreadJobs>(workers);
+    if (reactor_) reactor_->add_wakeup(thread_jobs_->wakeup_fd());
   }
   thread_jobs_->submit(std::move(job));
+}
+
+// ---- sockets ------------------------------------------------------------------------------
+
+// The loop blocks in one place only: once there is a reactor, the workers' wake-up descriptor
+// joins its wait, so a finished job interrupts a wait for sockets and the other way round.
+detail::Reactor& Loop::reactor() {
+  if (!reactor_) {
+    reactor_ = detail::make_reactor(options_.reactor);
+    if (thread_jobs_) reactor_->add_wakeup(thread_jobs_->wakeup_fd());
+  }
+  return *reactor_;
+}
+
+bool Loop::poll_sockets_now() {
+  if (!sockets_waited()) return false;
+  Running running(*this);
+  return reactor_->wait(Duration::zero()) > 0;
 }
 
 bool Loop::thread_jobs_in_flight() const noexcept {
@@ -264,23 +283,30 @@ bool Loop::finish_thread_jobs() noexcept {
   return thread_jobs_->finish_completed() > 0;
 }
 
-void Loop::wait_for_outside_events(Duration timeout) {
-  // A quick job is often done within microseconds: catch it without going to sleep.
-  Duration spin_limit = timeout < Duration::zero() ? Duration::max() : timeout;
-  if (thread_jobs_->spin_for_completion(spin_limit)) return;
+bool Loop::wait_for_outside_events(Duration timeout) {
+  if (thread_jobs_in_flight()) {
+    // A quick job is often done within microseconds: catch it without going to sleep.
+    Duration spin_limit = timeout < Duration::zero() ? Duration::max() : timeout;
+    if (thread_jobs_->spin_for_completion(spin_limit)) return true;
+  }
+  if (reactor_) {
+    // Sockets and the workers' wake-up descriptor in one wait (see reactor()).
+    Running running(*this);
+    return reactor_->wait(timeout) > 0;  // a finished job is taken by finish_thread_jobs
+  }
   pollfd wakeup{thread_jobs_->wakeup_fd(), POLLIN, 0};
 #ifdef __linux__
   // ppoll takes nanoseconds: a real-clock timer is not rounded up to the next millisecond.
   timespec limit{};
   limit.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000'000);
   limit.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
-  ::ppoll(&wakeup, 1, timeout < Duration::zero() ? nullptr : &limit, nullptr);
+  return ::ppoll(&wakeup, 1, timeout < Duration::zero() ? nullptr : &limit, nullptr) > 0;
 #else
   int ms = -1;
   if (timeout >= Duration::zero()) {
     ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
   }
-  ::poll(&wakeup, 1, ms);
+  return ::poll(&wakeup, 1, ms) > 0;
 #endif
 }
 
@@ -354,14 +380,20 @@ void Loop::run_until_done(detail::TaskStateBase& main) {
     if (main.done()) break;
     if (run_instant_end_hooks()) continue;  // they may have woken tasks at this instant
     if (finish_thread_jobs()) continue;     // their tasks resume at this instant
+    if (poll_sockets_now()) continue;       // so do those whose sockets are ready
     check_limits();
+    Duration unbounded = options_.debug ? watchdog_slice : Duration(-1);
     if (options_.clock == Clock::Real) {
-      if (timers_.empty() && !thread_jobs_in_flight()) throw_deadlock();
+      if (timers_.empty() && !thread_jobs_in_flight() && !sockets_waited()) throw_deadlock();
       wait_for_next_timer();
     } else if (thread_jobs_in_flight()) {
       // Simulated clocks: work on a worker costs no simulated time. Wait for it in real time
       // without moving the clock (in slices in debug mode, so the watchdog still checks).
-      wait_for_outside_events(options_.debug ? watchdog_slice : Duration(-1));
+      wait_for_outside_events(unbounded);
+    } else if (sockets_waited() && timers_.empty()) {
+      wait_for_outside_events(unbounded);  // only a socket can wake anyone: wait for it
+    } else if (sockets_waited() && wait_for_outside_events(options_.io_grace)) {
+      continue;  // traffic within the grace: it happens at this instant, time does not move
     } else if (timers_.empty()) {
       throw_deadlock();
     } else if (options_.clock == Clock::Virtual) {
@@ -426,6 +458,7 @@ void Loop::shut_down(bool main_finished) noexcept {
           wait_for_outside_events(options_.debug ? watchdog_slice : Duration(-1));
           continue;
         }
+        if (poll_sockets_now()) continue;
         if (timers_.empty()) break;
         Running running(*this);
         fire_due_timers(timers_.earliest_deadline());

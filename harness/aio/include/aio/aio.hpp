@@ -7,6 +7,7 @@
 #include "aio/generator.hpp"
 #include "aio/loop.hpp"
 #include "aio/mutex.hpp"
+#include "aio/net.hpp"
 #include "aio/print.hpp"
 #include "aio/queue.hpp"
 #include "aio/semaphore.hpp"

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "aio/detail/reactor.hpp"
 #include "aio/detail/step_monitor.hpp"
 #include "aio/detail/task_state.hpp"
 #include "aio/detail/timer_heap.hpp"
@@ -93,6 +94,12 @@ struct RunOptions {
   Duration virtual_limit = std::chrono::hours(24);  // simulated time allowed (Virtual/Manual)
   // aio::to_thread's worker threads (started when first needed). 0: one per core.
   std::size_t workers = 0;
+  // Sockets (aio/net.hpp): the reactor backend, and on the simulated clocks how long the loop
+  // waits in real time for socket traffic before it moves time to the next timer. Loopback
+  // delivery is fast but not instant; without the grace, time would jump past a reply that was
+  // already on its way.
+  ReactorKind reactor = ReactorKind::Automatic;
+  Duration io_grace = std::chrono::milliseconds(2);
   // The `{}` initializers let `{.clock = aio::Clock::Virtual}` compile without GCC's
   // -Wmissing-field-initializers warning (it flags members without a default initializer).
   std::function<void(const RunReport&)> on_finish{};  // called with the report, even on failure
@@ -184,6 +191,9 @@ class Loop {
   // aio::to_thread: run `job` on the worker pool (started on first use). Its finish() is called
   // on this thread once a worker has run it.
   void submit_thread_job(std::unique_ptr<detail::ThreadJob> job);
+  // Sockets: the loop's reactor, created on first use.
+  detail::Reactor& reactor();
+  detail::Reactor* reactor_if_created() noexcept { return reactor_.get(); }
   bool debug() const noexcept { return options_.debug; }
   detail::Tracer* tracer() const noexcept { return tracer_.get(); }  // null unless tracing
   // Where the running frame suspends (its co_await), or {} when it finished: slow-step messages
@@ -215,9 +225,12 @@ class Loop {
   // Thread jobs (to_thread). The one place where the loop blocks for something other than a
   // timer; the I/O reactor will take it over, polling the same wake-up descriptor with sockets.
   bool thread_jobs_in_flight() const noexcept;
+  bool sockets_waited() const noexcept { return reactor_ && reactor_->watched() > 0; }
+  bool poll_sockets_now();             // wake the tasks whose sockets are ready, without blocking
   bool finish_thread_jobs() noexcept;  // true if some finished (their tasks are ready now)
-  // Block until a worker posts a job or `timeout` passes (negative: no limit).
-  void wait_for_outside_events(Duration timeout);
+  // Block until a worker posts a job, a watched socket is ready, or `timeout` passes (negative:
+  // no limit). True if something happened (a task may be ready now).
+  bool wait_for_outside_events(Duration timeout);
   void wait_for_thread_jobs() noexcept;  // shutdown: every job in flight must end first
   void check_limits();
   void settle_main(detail::TaskStateBase& main) noexcept;
@@ -239,6 +252,7 @@ class Loop {
   RunReport report_;
   std::unique_ptr<detail::Tracer> tracer_;
   std::unique_ptr<detail::ThreadJobs> thread_jobs_;  // null until the first to_thread
+  std::unique_ptr<detail::Reactor> reactor_;         // null until the first socket wait
   // Debug mode only.
   bool watching_steps_ = false;  // the stuck-step watchdog watches this run's thread
   SourceLocation step_end_{};
