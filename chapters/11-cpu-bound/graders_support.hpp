@@ -13,8 +13,9 @@
 //   the order of the blocks, not the order the jobs end);
 // - heartbeat: a call waits until the loop's heartbeat has ticked twice while it ran (it can only
 //   tick if the loop is free while the job runs);
-// - a limit to exceed: a call waits a while for more than N calls to run at once (a bound on
-//   jobs in flight is only proven if breaking it would have been seen);
+// - a limit to exceed: a call waits until N calls run at once (fewer when fewer are left), then a
+//   while longer for more than N to run (a bound on jobs in flight is only proven if breaking it
+//   would have been seen);
 // - burn: a call computes for a given amount of its thread's CPU time.
 // Every wait is bounded in real time: when one expires the probe notes it and no later call
 // waits, so a wrong solution fails in about a second instead of hanging. A call made on the
@@ -169,7 +170,7 @@ class Probe {
   bool reverse_finish = false;                  // call i ends after call i + 1
   std::shared_ptr<Beats> beats;                 // wait until it ticked twice during the call
   int limit_to_exceed = 0;  // wait `exceed_wait` for more than this many to run at once
-  Duration exceed_wait = 150ms;
+  Duration exceed_wait = 100ms;
   Duration burn{};  // CPU time each call computes
   Duration bound = 1s;
 
@@ -270,7 +271,15 @@ class Probe {
       if (next < index_of.size()) wait([&] { return finished_.count(next) > 0; }, bound);
     }
     if (limit_to_exceed > 0) {
-      // Not a failure when it expires: a solution that keeps the limit always waits this long.
+      // First, as many jobs as the limit allows must be running (fewer when fewer are left)...
+      auto as_many_as_allowed = [&] {
+        const int left = static_cast<int>(index_of.size() - finished_.size());
+        return running_ >= std::min(limit_to_exceed, left);
+      };
+      wait([&] { return running_ > limit_to_exceed || as_many_as_allowed(); }, bound);
+      // ...then each waits a while longer, so that a job beyond the limit (if the exercise lets
+      // one start) is seen running beside them. Not a failure when it expires: a solution that
+      // keeps the limit always waits this long.
       changed_.wait_for(lock, exceed_wait, [&] { return running_ > limit_to_exceed; });
     }
   }
