@@ -90,12 +90,16 @@ std::string_view ParserCore::noun() const noexcept {
 void ParserCore::feed(std::string_view bytes) {
   const char* next = bytes.data();
   const char* const end = next + bytes.size();
-  while (next != end && !error_ && !closed_ && !eof_) next = execute(next, end);
+  // After a pause llhttp has work left even with no bytes (deciding about the body, completing
+  // a message without one): run it once more at the end of the buffer.
+  resumed_ = false;
+  while ((next != end || resumed_) && !error_ && !closed_ && !eof_) next = execute(next, end);
 }
 
 const char* ParserCore::execute(const char* from, const char* end) {
   scan_ = from;
   pause_ = Pause::None;
+  resumed_ = false;
   const llhttp_errno_t code = llhttp_execute(&parser_, from, static_cast<std::size_t>(end - from));
   if (error_) return end;  // one of our callbacks refused something
   if (code == HPE_OK) {
@@ -108,6 +112,7 @@ const char* ParserCore::execute(const char* from, const char* end) {
     // that ended, then switch to the next part.
     if (!scan_to(stop)) return end;
     llhttp_resume(&parser_);
+    resumed_ = true;
     if (pause_ == Pause::HeadersComplete) after_headers_complete();
     if (pause_ == Pause::MessageComplete) after_message_complete();
     return stop;
@@ -117,6 +122,7 @@ const char* ParserCore::execute(const char* from, const char* end) {
     // that (RFC 9110 §7.8): we answer in HTTP/1.1 and keep reading HTTP/1.1.
     if (!scan_to(stop)) return end;
     llhttp_resume_after_upgrade(&parser_);
+    resumed_ = true;
     return stop;
   }
   // llhttp refused the byte at `stop`. A rule of ours broken at an earlier byte, or at that same

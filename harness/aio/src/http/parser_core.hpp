@@ -66,7 +66,7 @@ class ParserCore {
   bool has_message() const noexcept { return !ready_.empty(); }
   ParsedMessage take_message();
   const std::optional<ProtocolError>& error() const noexcept { return error_; }
-  bool in_message() const noexcept { return started_; }
+  bool in_message() const noexcept { return started_ && !error_; }
   bool closed() const noexcept { return closed_; }
   const Limits& limits() const noexcept { return limits_; }
 
@@ -154,6 +154,7 @@ class ParserCore {
   // Between the callbacks and feed().
   Pause pause_ = Pause::None;
   bool finishing_ = false;  // inside llhttp_finish: on_message_complete must not pause
+  bool resumed_ = false;    // the last execute ended in a pause we resumed from
 
   std::deque<ParsedMessage> ready_;
   std::optional<ProtocolError> error_;

@@ -86,6 +86,8 @@ struct Request {
   std::string_view query() const noexcept;
   // The body parsed as JSON; InvalidJson if it is not.
   nlohmann::json json() const;
+
+  friend bool operator==(const Request&, const Request&) = default;
 };
 
 struct Response {
@@ -103,6 +105,8 @@ struct Response {
   bool ok() const noexcept { return status >= 200 && status < 300; }
   // The body parsed as JSON; InvalidJson if it is not.
   nlohmann::json json() const;
+
+  friend bool operator==(const Response&, const Response&) = default;
 };
 
 // The standard reason phrase of a status ("Not Found"), or "" for a status without one.
