@@ -9,7 +9,24 @@
 #
 # The generated parser is C and is compiled as C, with the project's warnings, none of them ever
 # promoted to an error (they are llhttp's authors' business, not ours).
+#
+# The C compiler is the C++ compiler's sibling unless one was chosen (CC, CMAKE_C_COMPILER): a
+# preset that picks clang++ gets clang for llhttp too, since GCC's and Clang's sanitizer
+# instrumentation and runtimes do not mix in one program.
+if(NOT CMAKE_C_COMPILER AND NOT DEFINED ENV{CC})
+  get_filename_component(cxx_dir "${CMAKE_CXX_COMPILER}" DIRECTORY)
+  get_filename_component(cxx_name "${CMAKE_CXX_COMPILER}" NAME)
+  string(REGEX REPLACE "clang\\+\\+" "clang" c_name "${cxx_name}")
+  string(REGEX REPLACE "g\\+\\+" "gcc" c_name "${c_name}")
+  if(NOT c_name STREQUAL cxx_name AND EXISTS "${cxx_dir}/${c_name}")
+    set(CMAKE_C_COMPILER "${cxx_dir}/${c_name}")
+  endif()
+endif()
 enable_language(C)
+if(NOT CMAKE_C_COMPILER_ID STREQUAL CMAKE_CXX_COMPILER_ID)
+  message(WARNING "llhttp is compiled by ${CMAKE_C_COMPILER_ID} and the rest by "
+                  "${CMAKE_CXX_COMPILER_ID}: sanitizer builds may fail to link")
+endif()
 
 set(WORKBOOK_LLHTTP_DEBIAN_SOURCES /usr/share/llhttp CACHE PATH
     "Directory holding llhttp's api.c, http.c and llhttp.c (Debian: llhttp-dev)")

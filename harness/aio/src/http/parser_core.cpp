@@ -36,6 +36,7 @@ const llhttp_settings_t& ParserCore::settings() noexcept {
     s.on_method = &ParserCore::on_method;
     s.on_method_complete = &ParserCore::on_method_complete;
     s.on_url = &ParserCore::on_url;
+    s.on_url_complete = &ParserCore::on_url_complete;
     s.on_status = &ParserCore::on_status;
     s.on_status_complete = &ParserCore::on_status_complete;
     s.on_version = &ParserCore::on_version;
@@ -88,6 +89,10 @@ std::string_view ParserCore::noun() const noexcept {
 // ---- feeding ----------------------------------------------------------------------------------
 
 void ParserCore::feed(std::string_view bytes) {
+  if (refusal_pending_) {
+    decide_pending_refusal(bytes);
+    return;
+  }
   const char* next = bytes.data();
   const char* const end = next + bytes.size();
   // After a pause llhttp has work left even with no bytes (deciding about the body, completing
@@ -125,15 +130,41 @@ const char* ParserCore::execute(const char* from, const char* end) {
     resumed_ = true;
     return stop;
   }
+  if (code == HPE_PAUSED_UPGRADE || code == HPE_PAUSED_H2_UPGRADE) {
+    // Not a refused byte: llhttp stopped after a message that switches protocols (a response's
+    // 101, an HTTP/2 preface), which we do not follow.
+    if (scan_to(stop)) fail_from_llhttp(code);
+    return end;
+  }
   // llhttp refused the byte at `stop`. A rule of ours broken at an earlier byte, or at that same
   // byte (a bare LF is clearer than "invalid header value char"), is the one reported.
-  if (scan_to(stop == end ? end : stop + 1)) fail_from_llhttp(code);
+  if (!scan_to(stop == end ? end : stop + 1)) return end;
+  if (stop == end) {
+    // llhttp refused the stream at the end of this buffer, before seeing the next byte: which
+    // error to report depends on that byte, as it would have had it been in this buffer.
+    refusal_pending_ = true;
+    return end;
+  }
+  fail_from_llhttp(code);
   return end;
+}
+
+void ParserCore::decide_pending_refusal(std::string_view next_bytes) {
+  if (next_bytes.empty()) return;
+  scan_ = next_bytes.data();
+  if (!scan_to(scan_ + 1)) return;
+  refusal_pending_ = false;
+  fail_from_llhttp(llhttp_get_errno(&parser_));  // llhttp keeps its error until llhttp_init
 }
 
 void ParserCore::feed_eof() {
   if (error_ || closed_ || eof_) return;
   eof_ = true;
+  if (refusal_pending_) {
+    refusal_pending_ = false;
+    fail_from_llhttp(llhttp_get_errno(&parser_));
+    return;
+  }
   if (!started_) return;  // a clean close between messages
   finishing_ = true;
   pause_ = Pause::None;
@@ -147,6 +178,7 @@ void ParserCore::feed_eof() {
 }
 
 void ParserCore::after_headers_complete() {
+  if (apply_deferred()) return;
   if (!version_started_) {
     // No version on the start line at all ("GET /": HTTP/0.9, which llhttp accepts).
     fail(505, "HTTP/0.9 is not supported (HTTP/1.0 and HTTP/1.1 only)");
@@ -192,6 +224,7 @@ void ParserCore::after_headers_complete() {
 }
 
 void ParserCore::after_message_complete() {
+  if (apply_deferred()) return;  // a bad trailer field
   const bool interim = kind_ == MessageKind::Response && message_.status < 200;
   const bool keep_alive = message_.keep_alive;
   if (!interim) ready_.push_back(std::move(message_));
@@ -206,12 +239,14 @@ void ParserCore::start_next_message() {
   message_ = ParsedMessage{};
   field_name_.clear();
   field_value_.clear();
-  in_field_name_ = false;
   version_started_ = false;
+  protocol_is_http_ = false;
   field_count_ = 0;
   skip_body_ = false;
   declared_length_ = 0;
   chunked_ = false;
+  oversized_chunk_ = false;
+  deferred_.reset();
   phase_ = Phase::Head;
   head_bytes_ = 0;
   chunk_framing_run_ = 0;
@@ -283,7 +318,19 @@ int ParserCore::fail(int status, const std::string& detail) {
   return HPE_USER;
 }
 
+int ParserCore::defer(int status, const std::string& detail) {
+  if (!deferred_) deferred_.emplace(status, detail);
+  return 0;  // llhttp goes on
+}
+
+bool ParserCore::apply_deferred() {
+  if (!deferred_) return false;
+  fail(deferred_->first, deferred_->second);
+  return true;
+}
+
 void ParserCore::fail_from_llhttp(llhttp_errno_t code) {
+  if (apply_deferred()) return;  // it concerns an earlier byte than llhttp's refusal
   const std::string reason = llhttp_get_error_reason(&parser_);
   const std::string from_llhttp = " (llhttp: " + reason + ")";
   switch (code) {
@@ -331,8 +378,10 @@ void ParserCore::fail_from_llhttp(llhttp_errno_t code) {
     case HPE_UNEXPECTED_SPACE:
       fail(400, "unexpected whitespace" + from_llhttp);
       return;
-    case HPE_PAUSED_UPGRADE:
     case HPE_PAUSED_H2_UPGRADE:
+      fail(505, "HTTP/2 is not supported (HTTP/1.0 and HTTP/1.1 only)");
+      return;
+    case HPE_PAUSED_UPGRADE:
       fail(400, "protocol upgrades are not supported" + from_llhttp);
       return;
     default:
@@ -368,7 +417,7 @@ int ParserCore::on_method(llhttp_t* parser, const char* at, std::size_t length) 
 int ParserCore::on_method_complete(llhttp_t* parser) {
   ParserCore& core = self(parser);
   if (parser->method == HTTP_CONNECT) {
-    return core.fail(501, "CONNECT (a tunnel through this server) is not supported");
+    return core.defer(501, "CONNECT (a tunnel through this server) is not supported");
   }
   core.message_.method = llhttp_method_name(static_cast<llhttp_method_t>(parser->method));
   return 0;
@@ -378,6 +427,13 @@ int ParserCore::on_url(llhttp_t* parser, const char* at, std::size_t length) {
   ParserCore& core = self(parser);
   if (!core.scan_to(at + length)) return HPE_USER;
   core.message_.target.append(at, length);
+  return 0;
+}
+
+int ParserCore::on_url_complete(llhttp_t* parser) {
+  // What serialize() can write back (llhttp refuses most of the rest already).
+  ParserCore& core = self(parser);
+  if (!is_target(core.message_.target)) return core.defer(400, "invalid request target");
   return 0;
 }
 
@@ -392,14 +448,14 @@ int ParserCore::on_status_complete(llhttp_t* parser) {
   ParserCore& core = self(parser);
   const int status = parser->status_code;
   if (status < 100) {
-    return core.fail(400, "status code " + number(static_cast<std::uint64_t>(status)) +
-                              " is not a valid status (100 to 999)");
+    return core.defer(400, "status code " + number(static_cast<std::uint64_t>(status)) +
+                               " is not a valid status (100 to 999)");
   }
   if (status == 101) {
-    return core.fail(400, "101 Switching Protocols: protocol upgrades are not supported");
+    return core.defer(400, "101 Switching Protocols: protocol upgrades are not supported");
   }
   if (!is_text(core.message_.reason)) {
-    return core.fail(400, "invalid character in the reason phrase");
+    return core.defer(400, "invalid character in the reason phrase");
   }
   core.message_.status = status;
   return 0;
@@ -408,10 +464,10 @@ int ParserCore::on_status_complete(llhttp_t* parser) {
 int ParserCore::on_version(llhttp_t* parser, const char* at, std::size_t length) {
   ParserCore& core = self(parser);
   if (!core.version_started_) {
+    // The protocol name is the five bytes before the version's first digit. The verdict waits
+    // for on_version_complete: a span callback also comes wherever llhttp's buffer ends.
     if (!core.scan_to(at)) return HPE_USER;
-    if ((core.recent_bytes_ & five_bytes) != http_slash) {
-      return core.fail(400, "not HTTP: the start line names another protocol");
-    }
+    core.protocol_is_http_ = (core.recent_bytes_ & five_bytes) == http_slash;
     core.version_started_ = true;
   }
   return core.scan_to(at + length) ? 0 : HPE_USER;
@@ -419,13 +475,16 @@ int ParserCore::on_version(llhttp_t* parser, const char* at, std::size_t length)
 
 int ParserCore::on_version_complete(llhttp_t* parser) {
   ParserCore& core = self(parser);
+  if (!core.protocol_is_http_) {
+    return core.defer(400, "not HTTP: the start line names another protocol");
+  }
   if (parser->http_major == 1 && parser->http_minor == 1) {
     core.message_.version = Version::Http11;
   } else if (parser->http_major == 1 && parser->http_minor == 0) {
     core.message_.version = Version::Http10;
   } else {
-    return core.fail(505, "HTTP/" + number(parser->http_major) + "." + number(parser->http_minor) +
-                              " is not supported (HTTP/1.0 and HTTP/1.1 only)");
+    return core.defer(505, "HTTP/" + number(parser->http_major) + "." + number(parser->http_minor) +
+                               " is not supported (HTTP/1.0 and HTTP/1.1 only)");
   }
   return 0;
 }
@@ -433,23 +492,20 @@ int ParserCore::on_version_complete(llhttp_t* parser) {
 int ParserCore::on_header_field(llhttp_t* parser, const char* at, std::size_t length) {
   ParserCore& core = self(parser);
   if (!core.scan_to(at + length)) return HPE_USER;
-  if (!core.in_field_name_) {
-    // The first piece of a new field (a name may arrive in pieces when the stream is split).
-    if (core.field_count_ == core.limits_.max_headers) {
-      return core.fail(431, "more than " + number(core.limits_.max_headers) + " header fields");
-    }
-    ++core.field_count_;
-    core.in_field_name_ = true;
-  }
   core.field_name_.append(at, length);
   return 0;
 }
 
 int ParserCore::on_header_field_complete(llhttp_t* parser) {
+  // Checked at the name's end (its colon), never in on_header_field: a span callback also comes
+  // wherever llhttp's buffer happens to end.
   ParserCore& core = self(parser);
-  core.in_field_name_ = false;
-  if (core.field_name_.empty()) return core.fail(400, "a header line has no field name");
-  if (!is_token(core.field_name_)) return core.fail(400, "invalid header field name");
+  if (core.field_count_ == core.limits_.max_headers) {
+    return core.defer(431, "more than " + number(core.limits_.max_headers) + " header fields");
+  }
+  ++core.field_count_;
+  if (core.field_name_.empty()) return core.defer(400, "a header line has no field name");
+  if (!is_token(core.field_name_)) return core.defer(400, "invalid header field name");
   return 0;
 }
 
@@ -462,14 +518,13 @@ int ParserCore::on_header_value(llhttp_t* parser, const char* at, std::size_t le
 
 int ParserCore::on_header_value_complete(llhttp_t* parser) {
   ParserCore& core = self(parser);
-  const std::string_view value = trim_whitespace(core.field_value_);
-  if (!is_text(value)) {
-    return core.fail(400, "invalid character in the value of " + core.field_name_);
-  }
-  Headers& fields = core.phase_ == Phase::Head ? core.message_.headers : core.message_.trailers;
-  fields.add(std::move(core.field_name_), std::string(value));
+  std::string name = std::move(core.field_name_);
+  std::string value(trim_whitespace(core.field_value_));
   core.field_name_.clear();
   core.field_value_.clear();
+  if (!is_text(value)) return core.defer(400, "invalid character in the value of " + name);
+  Headers& fields = core.phase_ == Phase::Head ? core.message_.headers : core.message_.trailers;
+  fields.add(std::move(name), std::move(value));
   return 0;
 }
 
@@ -488,16 +543,19 @@ int ParserCore::on_chunk_extension(llhttp_t* parser, const char* at, std::size_t
 int ParserCore::on_chunk_header(llhttp_t* parser) {
   ParserCore& core = self(parser);
   const std::uint64_t size = parser->content_length;  // this chunk's size
-  if (size > core.limits_.max_body_bytes - core.message_.body.size()) {
-    return core.fail(413, "the chunked body is larger than the limit of " +
-                              number(core.limits_.max_body_bytes) + " bytes");
-  }
+  // Refused before its data is buffered, by on_body, once the framing before the data is
+  // scanned (see defer()).
+  core.oversized_chunk_ = size > core.limits_.max_body_bytes - core.message_.body.size();
   return 0;
 }
 
 int ParserCore::on_body(llhttp_t* parser, const char* at, std::size_t length) {
   ParserCore& core = self(parser);
   if (!core.scan_to(at)) return HPE_USER;
+  if (core.oversized_chunk_) {
+    return core.fail(413, "the chunked body is larger than the limit of " +
+                              number(core.limits_.max_body_bytes) + " bytes");
+  }
   if (length > core.limits_.max_body_bytes - core.message_.body.size()) {
     // Only a body read until the connection closes gets here: Content-Length and chunk sizes
     // were checked before their data.
@@ -511,7 +569,15 @@ int ParserCore::on_body(llhttp_t* parser, const char* at, std::size_t length) {
 
 int ParserCore::on_message_complete(llhttp_t* parser) {
   ParserCore& core = self(parser);
-  core.message_.keep_alive = llhttp_should_keep_alive(parser) != 0;
+  // llhttp's verdict covers what only it knows (a body that lasted until EOF), but it reads
+  // "Connection" loosely ("close" followed by a tab is missed). Ours reads the tokens as RFC
+  // 9110 §7.6.1 defines them. The connection is reused only if both agree; once either says
+  // close, no more bytes go to llhttp (in strict mode it would refuse them).
+  const Headers& headers = core.message_.headers;
+  const bool connection_allows =
+      !headers.has_token("Connection", "close") &&
+      (core.message_.version == Version::Http11 || headers.has_token("Connection", "keep-alive"));
+  core.message_.keep_alive = llhttp_should_keep_alive(parser) != 0 && connection_allows;
   core.pause_ = Pause::MessageComplete;
   // Inside llhttp_finish there are no more bytes to position: no pause (feed_eof completes it).
   return core.finishing_ ? 0 : HPE_PAUSED;

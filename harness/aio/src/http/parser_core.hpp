@@ -16,9 +16,15 @@
 //    starting with whitespace after a header line, the head limit, and the limit between pieces
 //    of chunked data. Body bytes are skipped (llhttp reports them through on_body).
 //
-// Errors are positional: the scanner is brought up to a callback's position before that
-// callback checks anything, so the error reported is the one at the earliest byte, whatever the
-// split of the stream into feed() calls.
+// Whatever the split of the stream into feed() calls, the same error is reported (the fuzz
+// targets check it). Three kinds of check, kept in one order:
+//  - the scanner's, at an exact byte: it runs over every framing byte up to where llhttp is;
+//  - llhttp's own refusals, at an exact byte: the scanner is first run up to and including it;
+//  - ours on whole parts (a header name, the status, the version: defer()), which fire a few
+//    bytes after the part, at a delimiter the scanner may or may not have reached depending on
+//    the split. They are held until the head (or the trailers) end, when the scanner has seen
+//    everything before, or until llhttp refuses a later byte. So a scanner error anywhere in the
+//    head beats them, and they beat llhttp's refusal of a later byte, in every split.
 #pragma once
 
 #include <llhttp.h>
@@ -29,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "aio/http/errors.hpp"
 #include "aio/http/message.hpp"
@@ -89,6 +96,7 @@ class ParserCore {
   static int on_method(llhttp_t* parser, const char* at, std::size_t length);
   static int on_method_complete(llhttp_t* parser);
   static int on_url(llhttp_t* parser, const char* at, std::size_t length);
+  static int on_url_complete(llhttp_t* parser);
   static int on_status(llhttp_t* parser, const char* at, std::size_t length);
   static int on_status_complete(llhttp_t* parser);
   static int on_version(llhttp_t* parser, const char* at, std::size_t length);
@@ -108,6 +116,7 @@ class ParserCore {
   void after_headers_complete();
   void after_message_complete();
   void start_next_message();
+  void decide_pending_refusal(std::string_view next_bytes);
 
   // The scanner: checks the framing bytes in [scan_, to). False after an error.
   bool scan_to(const char* to);
@@ -118,6 +127,10 @@ class ParserCore {
   // Records the first error (later ones are consequences) and returns HPE_USER, which makes
   // llhttp stop.
   int fail(int status, const std::string& detail);
+  // Records an error found by a completion callback; it becomes the error at the next pause or
+  // at llhttp's refusal (see the top of this file). Returns 0: llhttp goes on meanwhile.
+  int defer(int status, const std::string& detail);
+  bool apply_deferred();
   void fail_from_llhttp(llhttp_errno_t code);
   void fail_at_eof();
   std::string_view noun() const noexcept;  // "request" or "response"
@@ -131,12 +144,14 @@ class ParserCore {
   ParsedMessage message_;
   std::string field_name_;
   std::string field_value_;
-  bool in_field_name_ = false;
   bool version_started_ = false;
+  bool protocol_is_http_ = false;
   std::size_t field_count_ = 0;
   bool skip_body_ = false;
   std::uint64_t declared_length_ = 0;  // Content-Length, when there is one
   bool chunked_ = false;
+  bool oversized_chunk_ = false;  // the chunk whose size line just ended is over the body cap
+  std::optional<std::pair<int, std::string>> deferred_;
 
   // Responses: the methods of the requests still waiting for theirs.
   std::deque<std::string> expected_methods_;
@@ -153,8 +168,9 @@ class ParserCore {
 
   // Between the callbacks and feed().
   Pause pause_ = Pause::None;
-  bool finishing_ = false;  // inside llhttp_finish: on_message_complete must not pause
-  bool resumed_ = false;    // the last execute ended in a pause we resumed from
+  bool finishing_ = false;        // inside llhttp_finish: on_message_complete must not pause
+  bool resumed_ = false;          // the last execute ended in a pause we resumed from
+  bool refusal_pending_ = false;  // llhttp refused the stream at the end of the last buffer
 
   std::deque<ParsedMessage> ready_;
   std::optional<ProtocolError> error_;

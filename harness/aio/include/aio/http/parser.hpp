@@ -7,7 +7,8 @@
 // feed() never throws a ProtocolError: it stops at the first bad byte and keeps the error.
 // next() hands out the messages that were complete before it, in order, and then throws that
 // ProtocolError (again on every later call). So a server answers the good pipelined requests
-// first, then 400 / 413 / 431, then closes.
+// first, then 400 / 413 / 431, then closes. The error is the same however the stream was split
+// (rarely it is only decided when the byte after the bad one arrives, or at feed_eof()).
 //
 // Bodies: Content-Length, chunked (extensions ignored, trailers kept), and for responses a body
 // that lasts until the server closes (feed_eof() completes it). A response to HEAD, and every
