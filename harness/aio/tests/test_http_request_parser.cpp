@@ -575,3 +575,44 @@ TEST(HttpRequestParser, RefusesEndlessChunkFraming) {
 }
 
 }  // namespace
+
+// ---- found by fuzzing: the same error however the stream is split ------------------------------
+
+namespace {
+
+TEST(HttpRequestParserFoundByFuzzing, LlhttpRefusingAtTheEndOfABufferWaitsForTheNextByte) {
+  // llhttp refuses "GET HTTtHs " as soon as that buffer ends; whole, the LF after it is seen
+  // first and reported. Cut right there, the parser waits for the LF to decide the same way.
+  const std::string stream = "\r\nGET HTTtHs \n:hoH-\n";
+  const auto whole = parse_requests(stream);
+  ASSERT_TRUE(whole.error);
+  EXPECT_TRUE(contains(*whole.error, "bare LF")) << *whole.error;
+  EXPECT_EQ(parse_requests(stream, {13}), whole);
+  aio::http::RequestParser parser;
+  parser.feed(stream.substr(0, 13));
+  EXPECT_FALSE(parser.failed()) << "undecided until the next byte";
+  parser.feed_eof();  // ... or the end of the stream
+  EXPECT_TRUE(parser.failed());
+}
+
+TEST(HttpRequestParserFoundByFuzzing, AHeaderIsCountedAtItsColonNotWhereABufferEnds) {
+  Limits limits;
+  limits.max_headers = 1;
+  const std::string stream = "GET / HTTP/1.1\r\nHost: h\r\nContent-=Length: 0\r\n\r\n";
+  const auto whole = parse_requests(stream, {}, limits);
+  ASSERT_TRUE(whole.error);
+  EXPECT_TRUE(contains(*whole.error, "invalid character in a header")) << *whole.error;
+  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+    EXPECT_EQ(parse_requests(stream, {cut}, limits), whole) << "cut at " << cut;
+  }
+}
+
+TEST(HttpRequestParserFoundByFuzzing, ConnectionTokensMayBeFollowedByTabs) {
+  // llhttp misses "close" followed by a tab; the parser reads the tokens itself.
+  const auto outcome =
+      parse_requests("GET / HTTP/1.1\r\nHost: h\r\nConnection: x,\t\tclose\t\t\r\n\r\n");
+  ASSERT_EQ(outcome.messages.size(), 1u);
+  EXPECT_FALSE(outcome.messages[0].keep_alive);
+}
+
+}  // namespace

@@ -211,12 +211,17 @@ TEST(HttpResponseParser, NoContentAndNotModifiedHaveNoBody) {
 }
 
 TEST(HttpResponseParser, InterimResponsesAreSkipped) {
-  const std::string stream =
-      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + json_response;
-  // The interim responses do not use up the HEAD announced for the final one.
-  const auto outcome = parse_responses(stream, {}, {}, false, {"GET"});
-  EXPECT_EQ(outcome, just({expected_json()}));
-  EXPECT_EQ(parse_responses(stream, every_byte(stream), {}, false, {"GET"}), outcome);
+  const std::string interim =
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n";
+  const std::string head_answer = "HTTP/1.1 200 OK\r\nContent-Length: 28\r\n\r\n";
+  const std::string stream = interim + head_answer + json_response;
+  // The interim responses do not use up the requests announced: the HEAD is the first final one.
+  const auto outcome = parse_responses(stream, {}, {}, false, {"HEAD", "GET"});
+  ASSERT_EQ(outcome.messages.size(), 2u) << ::testing::PrintToString(outcome);
+  EXPECT_EQ(outcome.messages[0].status, 200);
+  EXPECT_EQ(outcome.messages[0].body, "");
+  EXPECT_EQ(outcome.messages[1], expected_json());
+  EXPECT_EQ(parse_responses(stream, every_byte(stream), {}, false, {"HEAD", "GET"}), outcome);
 }
 
 TEST(HttpResponseParser, ResponsesAreMatchedToTheirRequestsInOrder) {
@@ -299,6 +304,31 @@ TEST(HttpResponseParser, AppliesTheHeadLimit) {
   EXPECT_EQ(over.second, 431);
   EXPECT_EQ(over.first,
             "invalid HTTP response: the status line and headers are larger than 8192 bytes");
+}
+
+}  // namespace
+
+// ---- found by fuzzing -------------------------------------------------------------------------
+
+namespace {
+
+TEST(HttpResponseParserFoundByFuzzing, ABadReasonAndTheHeadLimitGiveOneErrorWhateverTheSplit) {
+  // The reason phrase holds a NUL (llhttp passes it on), and the head limit falls on the CR
+  // after it. The reason is checked when the head ends, so the head limit, met first in the
+  // stream, is reported in every split.
+  Limits limits;
+  limits.max_head_bytes = 30;
+  const char raw[] =
+      "HTTP/1.1 100 Coontinu\x8e\xe9\xb4\x00p`\x00\x00"
+      "e\r\n\r\n";
+  const std::string stream(raw, sizeof raw - 1);
+  ASSERT_EQ(stream.find('\r'), 30u);
+  const auto [error, status] = rejection_of(stream, false, limits);
+  EXPECT_EQ(status, 431) << error;
+  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+    EXPECT_EQ(parse_responses(stream, {cut}, limits).error, error) << "cut at " << cut;
+  }
+  EXPECT_TRUE(contains(rejection_of(stream).first, "invalid character in the reason phrase"));
 }
 
 }  // namespace
