@@ -457,6 +457,17 @@ void add_tutorial_routes(Server& server, TutorialOptions options) {
   server.route("GET", "/health", [](Request, Params) -> Task<Response> {
     co_return json_response({{"status", "ok"}});
   });
+  // The request body back, as it arrived (after de-chunking): for clients' interop tests.
+  server.route("POST", "/echo", [](Request request, Params) -> Task<Response> {
+    co_return text_response(std::move(request.body));
+  });
+  // The server's counters. The routes live in the server, so the reference stays valid.
+  server.route("GET", "/stats", [&server](Request, Params) -> Task<Response> {
+    const ServerStats& stats = server.stats();
+    co_return json_response({{"connections_accepted", stats.connections_accepted},
+                             {"requests_served", stats.requests_served},
+                             {"peak_in_flight", stats.peak_in_flight}});
+  });
 }
 
 }  // namespace aio::http

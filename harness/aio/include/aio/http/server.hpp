@@ -172,6 +172,9 @@ class Server {
 // The tutorial's API, served by `awaitlings_http_server` and used by chapter 08:
 //   GET /users/<name>  ->  {"login": "<name>", "id": <a number derived from the name>}
 //   GET /health        ->  {"status": "ok"}
+//   POST /echo         ->  the request body, as text
+//   GET /stats         ->  {"connections_accepted": ..., "requests_served": ..., "peak_in_flight":
+//   ...}
 struct TutorialOptions {
   // The latency of each /users/<name> request, by name (nullptr: none).
   std::function<Duration(std::string_view name)> latency{};
