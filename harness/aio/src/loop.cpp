@@ -144,6 +144,8 @@ void Loop::run_ready() {
       task->step();
     }
     running_ = nullptr;
+    // Outside the step, so that starting a thread never counts as the task blocking the loop.
+    if (thread_jobs_ && thread_jobs_->wants_workers()) thread_jobs_->start_wanted_workers();
   }
   now_ = clock_now();
 }

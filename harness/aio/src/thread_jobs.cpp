@@ -30,9 +30,7 @@ bool spin_until_set(const std::atomic<bool>& flag, std::chrono::nanoseconds limi
 }
 }  // namespace
 
-ThreadJobs::ThreadJobs(std::size_t max_workers) : max_workers_(max_workers ? max_workers : 1) {
-  start_worker();
-}
+ThreadJobs::ThreadJobs(std::size_t max_workers) : max_workers_(max_workers ? max_workers : 1) {}
 
 ThreadJobs::~ThreadJobs() {
   {
@@ -57,23 +55,33 @@ void ThreadJobs::start_worker() {
 }
 
 void ThreadJobs::submit(std::unique_ptr<ThreadJob> job) {
-  bool need_worker;
   {
     std::lock_guard lock(mutex_);
     queued_.push_back(job.release());  // the pool owns it now; finish_completed frees it
     job_waiting_.store(true, std::memory_order_release);
     ++in_flight_;
-    // Every idle worker is already promised a queued job: start another, if allowed.
-    need_worker = queued_.size() > idle_workers_ && workers_.size() < max_workers_;
-  }
-  if (need_worker) {
-    try {
-      start_worker();
-    } catch (...) {
-      // The OS refused a thread: the workers already running will get to the job.
+    // Every idle worker is already promised a queued job: another one is needed, if allowed.
+    if (queued_.size() > idle_workers_ + workers_wanted_ &&
+        workers_.size() + workers_wanted_ < max_workers_) {
+      ++workers_wanted_;
     }
   }
   job_queued_.notify_one();
+}
+
+void ThreadJobs::start_wanted_workers() {
+  for (; workers_wanted_ > 0; --workers_wanted_) {
+    try {
+      start_worker();
+    } catch (...) {
+      // The OS refused a thread: the workers already running will get to the jobs, but with
+      // none at all they never would.
+      if (workers_.empty()) {
+        workers_wanted_ = 0;
+        throw;
+      }
+    }
+  }
 }
 
 bool ThreadJobs::spin_for_completion(std::chrono::nanoseconds limit) const noexcept {

@@ -41,8 +41,7 @@ class ThreadJob {
 
 class ThreadJobs {
  public:
-  // Starts one worker at once (so a failure to start threads surfaces here, as an exception,
-  // before any job is accepted); more start on demand, up to `max_workers`.
+  // No thread yet: workers start on demand (start_wanted_workers), up to `max_workers`.
   explicit ThreadJobs(std::size_t max_workers);
   // Stops and joins the workers. Only once nothing is in flight (the loop waits for that).
   ~ThreadJobs();
@@ -51,6 +50,12 @@ class ThreadJobs {
 
   // Loop thread: queue a job for the next free worker. The pool owns it until finish_completed.
   void submit(std::unique_ptr<ThreadJob> job);
+  // Loop thread, between steps: start the workers that queued jobs need. Not inside submit:
+  // starting a thread can take long on a busy machine (and under ThreadSanitizer), and inside
+  // a task's step it would count as that step blocking the loop. Throws if no worker can be
+  // started at all (the jobs could never run).
+  bool wants_workers() const noexcept { return workers_wanted_ > 0; }
+  void start_wanted_workers();
   // Loop thread: jobs submitted and not yet finished.
   std::size_t in_flight() const noexcept { return in_flight_; }
   // Loop thread: finish() and free every job the workers have completed. Returns how many.
@@ -79,7 +84,8 @@ class ThreadJobs {
   static constexpr std::chrono::microseconds spin{20};
 
   const std::size_t max_workers_;
-  std::size_t in_flight_ = 0;  // loop thread only
+  std::size_t in_flight_ = 0;       // loop thread only
+  std::size_t workers_wanted_ = 0;  // loop thread only: to start before the loop goes on
 
   // Shared with the workers, under mutex_.
   std::mutex mutex_;
