@@ -101,10 +101,11 @@ endfunction()
 function(_workbook_grader_main target chapter results_dir)
   if(NOT TARGET ${target})
     add_library(${target} OBJECT ${WORKBOOK_GRADER_MAIN})
-    target_link_libraries(${target} PRIVATE aio_grading)
+    target_link_libraries(${target} PRIVATE aio_grading nlohmann_json::nlohmann_json)
     target_compile_definitions(${target} PRIVATE
       AWAITLINGS_CHAPTER="${chapter}"
-      AWAITLINGS_RESULTS_DIR="${results_dir}")
+      AWAITLINGS_RESULTS_DIR="${results_dir}"
+      AWAITLINGS_HINTS_FILE="${PROJECT_SOURCE_DIR}/chapters/${chapter}/HINTS.md")
   endif()
 endfunction()
 
