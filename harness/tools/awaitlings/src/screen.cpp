@@ -38,9 +38,12 @@ std::vector<std::string> split_lines(std::string_view text) {
   return lines;
 }
 
-// A table, a chart, a source excerpt: aligned by spaces, so it must not be re-flowed.
+// A table, a chart, a source excerpt: aligned by spaces, so it must not be re-flowed. Two spaces
+// in a row after the indentation give it away; indentation alone does not (a message's
+// continuation lines are indented prose).
 bool is_preformatted(const std::string& line) {
-  return line.find("  ") != std::string::npos;
+  std::size_t text = line.find_first_not_of(' ');
+  return text != std::string::npos && line.find("  ", text) != std::string::npos;
 }
 
 void wrap_prose(const std::string& line, int width, std::vector<std::string>& out) {

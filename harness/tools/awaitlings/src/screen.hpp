@@ -43,8 +43,9 @@ Style style_for(bool tty, const char* no_color, const char* term, const char* lo
                 int height);
 
 // Text as lines of at most `width` columns (UTF-8 characters count once). Prose is wrapped at
-// spaces, keeping its indentation; a line with two spaces in a row is preformatted (a table,
-// a source excerpt) and is cut with a final '>' instead, so its columns stay aligned.
+// spaces, keeping its indentation; a line with two spaces in a row after its indentation is
+// preformatted (a table, a source excerpt) and is cut with a final '>' instead, so its columns
+// stay aligned.
 std::vector<std::string> wrap(std::string_view text, int width);
 
 // Columns a string takes: UTF-8 characters count once, escape sequences not at all.

@@ -35,6 +35,10 @@ TEST(Wrap, ProseAtSpacesKeepingItsIndent) {
   EXPECT_EQ(lines, (std::vector<std::string>{"one two", "three four", "five six"}));
   auto indented = wrap(" one two three four", 12);
   EXPECT_EQ(indented, (std::vector<std::string>{" one two", " three four"}));
+  // A message's continuation line: indented prose, wrapped under its indentation.
+  auto continued = wrap("  Replace the call in exercise.cpp with your code.", 24);
+  EXPECT_EQ(continued, (std::vector<std::string>{"  Replace the call in",
+                                                 "  exercise.cpp with your", "  code."}));
   // A word longer than the line is broken where the line ends.
   auto path = wrap("see chapters/04-gather/exercise.cpp", 12);
   for (const auto& line : path) EXPECT_LE(display_width(line), 12) << line;
