@@ -200,7 +200,9 @@ class Watch {
     if (clear_notice) screen_.notice.clear();
     screen_.busy = true;
     show();
-    Build build = build_targets(context_, {chapter_.id() + "_grader"});
+    // The chapter's grader, and its demo (a relink: they share the exercise's object), so that
+    // running the demo afterwards shows the code just graded.
+    Build build = build_targets(context_, {chapter_.id() + "_grader", chapter_.id() + "_demo"});
     screen_.busy = false;
     if (!build.ok) {
       screen_.summary = summarize_chapter(context_.paths, chapter_);

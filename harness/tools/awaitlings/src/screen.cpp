@@ -204,7 +204,6 @@ std::string render_watch(const WatchScreen& screen, const Style& style) {
   } else {
     state =
         coloured(style, status_colour(screen.summary.status), status_word(screen.summary.status));
-    if (screen.summary.stale) state += style.yellow(" (changed since: re-run with r)");
   }
   top.push_back(style.bold("awaitlings  " + screen.chapter.folder) + "  " +
                 progress_bar(screen.summary.passed, screen.summary.total, 10, style.utf8) + " " +
@@ -212,6 +211,11 @@ std::string render_watch(const WatchScreen& screen, const Style& style) {
   std::string watching = "edit " + screen.exercise_path;
   if (!screen.watching.empty()) watching += " (watched: " + screen.watching + ")";
   for (auto& line : wrap(watching, width)) top.push_back(style.dim(line));
+  if (screen.summary.stale && !screen.busy && !screen.compile_failed) {
+    for (auto& line : wrap("exercise.cpp changed since this verdict: r grades it again", width)) {
+      top.push_back(style.yellow(line));
+    }
+  }
   top.emplace_back();
   for (const auto& text : screen.notice) {
     for (auto& line : wrap(text, width)) top.push_back(style.bold(style.yellow(line)));

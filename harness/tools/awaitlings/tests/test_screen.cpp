@@ -115,6 +115,20 @@ TEST(WatchScreen, FitsEightyByTwentyFour) {
   EXPECT_FALSE(has_escape(text));
 }
 
+TEST(WatchScreen, TheLongestHeaderFitsEightyColumns) {
+  Style style = style_for(false, nullptr, "xterm", "C", 80, 24);
+  WatchScreen screen = failing_screen(1);
+  screen.chapter = {"07-async-iterators", "07", "async-iterators"};
+  screen.exercise_path = "chapters/07-async-iterators/exercise.cpp";
+  screen.summary.passed = 125;
+  screen.summary.total = 125;
+  screen.summary.stale = true;
+  screen.watching = "polling";
+  std::string text = render_watch(screen, style);
+  for (const auto& line : lines_of(text)) EXPECT_LE(display_width(line), 80) << line;
+  EXPECT_NE(text.find("changed since this verdict"), std::string::npos);
+}
+
 TEST(WatchScreen, ShortDetailsAreShownWhole) {
   Style style = style_for(false, nullptr, "xterm", "C", 80, 24);
   std::string text = render_watch(failing_screen(2), style);
