@@ -13,6 +13,7 @@
 namespace awaitlings {
 
 volatile int running_child = 0;
+volatile int running_group = 0;
 
 namespace {
 
@@ -46,6 +47,7 @@ int wait_for(pid_t pid) {
     if (errno != EINTR) return -1;
   }
   running_child = 0;
+  running_group = 0;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
@@ -66,13 +68,16 @@ Captured run_captured(const Command& command) {
     return captured;
   }
   if (pid == 0) {
+    ::setpgid(0, 0);
     int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) ::dup2(null, STDIN_FILENO);
     ::dup2(pipe_fds[1], STDOUT_FILENO);
     ::dup2(pipe_fds[1], STDERR_FILENO);
     exec_child(command, argv);
   }
+  ::setpgid(pid, pid);  // as the child does: whichever runs first, the group exists before a signal
   running_child = pid;
+  running_group = 1;
   ::close(pipe_fds[1]);
   char buffer[4096];
   for (;;) {

@@ -27,7 +27,10 @@ Captured run_captured(const Command& command);
 // Runs the command on our terminal and waits; its exit code as run_captured's.
 int run_on_terminal(const Command& command);
 
-// The child running now (0 when none): the signal handlers stop it before awaitlings ends.
+// The child running now (0 when none): the signal handlers stop it before awaitlings ends. A
+// captured command runs in a process group of its own (its pid), so that stopping it also stops
+// what it started (ninja and the compilers, the graders ctest runs): then running_group is set.
 extern volatile int running_child;
+extern volatile int running_group;
 
 }  // namespace awaitlings

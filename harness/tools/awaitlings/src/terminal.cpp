@@ -25,7 +25,7 @@ void restore_terminal() {
 }
 
 void on_signal(int signal) {
-  if (running_child > 0) ::kill(running_child, SIGTERM);
+  if (running_child > 0) ::kill(running_group ? -running_child : running_child, SIGTERM);
   restore_terminal();
   // Show the cursor and reset colours, in case a screen was half drawn.
   static const char reset[] = "\x1b[0m\x1b[?25h\n";

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "process.hpp"
 #include "scratch.hpp"
 
@@ -28,6 +30,16 @@ TEST(Process, AMissingProgramIs127) {
   EXPECT_EQ(captured.exit_code, 127);
   EXPECT_NE(captured.output.find("cannot run awaitlings-no-such-program"), std::string::npos);
   EXPECT_EQ(run_captured({{}, {}, {}}).exit_code, -1);
+}
+
+// Stopping a captured command stops what it started too: it leads a process group of its own.
+TEST(Process, ACapturedCommandLeadsItsOwnProcessGroup) {
+  Captured captured = run_captured({{"sh", "-c", "echo $$; cut -d' ' -f5 /proc/$$/stat"}, {}, {}});
+  ASSERT_EQ(captured.exit_code, 0) << captured.output;
+  std::istringstream lines(captured.output);
+  std::string pid, group;
+  lines >> pid >> group;
+  EXPECT_EQ(pid, group);
 }
 
 TEST(Process, ASignalIs128Plus) {
