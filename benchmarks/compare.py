@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the W1-W7 workloads in C++ (aio_workloads) and in Python (asyncio/workloads.py) and
+"""Run the W1-W8 workloads in C++ (aio_workloads) and in Python (asyncio/workloads.py) and
 print them side by side: medians of several runs, and how many times slower asyncio is.
 
     python3 benchmarks/compare.py --aio build/bench/benchmarks/aio_workloads [--runs 5]
@@ -29,6 +29,7 @@ HEADLINES = {
     "W4": ("Semaphore(100), per op", "ns", lambda r: r["per_op_ns"]),
     "W6": ("memory per suspended task", "B", lambda r: r["rss_kb"] * 1024 / r["n"]),
     "W7": ("wait_for in time, per call", "ns", lambda r: r["per_op_ns"]),
+    "W8": ("to_thread round trip, per job", "ns", lambda r: r["per_op_ns"]),
 }
 
 
@@ -73,7 +74,7 @@ def main() -> int:
     parser.add_argument("--aio", required=True, help="path to the aio_workloads executable")
     parser.add_argument("--python", default=sys.executable, help="python3 to run asyncio with")
     parser.add_argument("--runs", type=int, default=5, help="runs per workload (median)")
-    parser.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7")
+    parser.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7,W8")
     parser.add_argument("--n", type=int, help="override every workload's size (quick runs)")
     args = parser.parse_args()
     size = ["--n", str(args.n)] if args.n else []

@@ -1,13 +1,13 @@
-// aio_workloads: seven workloads that show what the runtime costs, one line of output each.
+// aio_workloads: eight workloads that show what the runtime costs, one line of output each.
 //
-//   aio_workloads --workload W1|W2|W3|W4|W5|W6|W7 [--n N] [--port P] [--cold] [--no-recycling]
+//   aio_workloads --workload W1|W2|W3|W4|W5|W6|W7|W8 [--n N] [--port P] [--cold] [--no-recycling]
 //   workload=W1 runtime=aio n=100000 total_s=0.004210 per_op_ns=42.1 rss_kb=30120
 //
-// Steady state: W1-W4 and W7 run once untimed (a warm-up), then once timed, in the same process.
-// The first pass pays for memory the process has never touched: every page of the 100,000 frames is
-// a page fault in the kernel, which costs more than the runtime's own work. The timed pass measures
-// the runtime. `--cold` times the first pass instead. W6 always measures a first pass: its point is
-// how much memory the tasks take.
+// Steady state: W1-W4, W7 and W8 run once untimed (a warm-up), then once timed, in the same
+// process. The first pass pays for memory the process has never touched: every page of the 100,000
+// frames is a page fault in the kernel, which costs more than the runtime's own work. The timed
+// pass measures the runtime. `--cold` times the first pass instead. W6 always measures a first
+// pass: its point is how much memory the tasks take.
 // `--no-recycling` turns off the runtime's frame pool (aio/detail/frame_allocator.hpp): every
 // frame and task state then comes from malloc, as with a plain coroutine type. Compare the two
 // to see what the pool buys.
@@ -175,8 +175,24 @@ aio::Task<> w7(long n) {
       std::chrono::duration<double>(total).count(), per_op_ns(total, n), rss_kb(), at_10k);
 }
 
+long empty_job(long i) {
+  return i;
+}
+
+// W8: n to_thread round trips in a row, each an empty job: the cost of handing a job to a worker
+// and getting its result back on the loop (two thread wake-ups), not of any work.
+aio::Task<> w8(long n) {
+  long sum = 0;
+  auto start = Clock::now();
+  for (long i = 0; i < n; ++i) sum += co_await aio::to_thread(empty_job, i);
+  auto total = Clock::now() - start;
+  if (sum != n * (n - 1) / 2) std::fprintf(stderr, "W8: wrong sum %ld\n", sum);
+  if (warming_up) co_return;
+  report("W8", n, total, per_op_ns(total, n), rss_kb());
+}
+
 int usage() {
-  std::cerr << "usage: aio_workloads --workload W1|W2|W3|W4|W5|W6|W7 [--n N] [--port P] "
+  std::cerr << "usage: aio_workloads --workload W1|W2|W3|W4|W5|W6|W7|W8 [--n N] [--port P] "
                "[--cold] [--no-recycling]\n";
   return 2;
 }
@@ -244,6 +260,8 @@ int main(int argc, char** argv) {
     run_workload(w6, size(100'000), /*cold=*/true);
   } else if (workload == "W7") {
     run_workload(w7, size(1'000'000), cold);
+  } else if (workload == "W8") {
+    run_workload(w8, size(100'000), cold);
   } else {
     return usage();
   }

@@ -129,8 +129,25 @@ async def w7(n: int) -> None:
           f"per_op_ns={total / n * 1e9:.1f} rss_kb={rss_kb()} rss_kb_at_10k={at_10k}")
 
 
+def empty_job(i: int) -> int:
+    return i
+
+
+async def w8(n: int) -> None:
+    """n to_thread round trips in a row, each an empty job: the cost of handing a job to the
+    default thread pool and getting its result back on the loop, not of any work."""
+    total_sum = 0
+    start = time.perf_counter()
+    for i in range(n):
+        total_sum += await asyncio.to_thread(empty_job, i)
+    total = time.perf_counter() - start
+    assert total_sum == n * (n - 1) // 2
+    report("W8", n, total, total / n * 1e9, rss_kb())
+
+
 WORKLOADS = {"W1": (w1, 100_000), "W2": (w2, 10_000), "W3": (w3, 1_000_000),
-             "W4": (w4, 100_000), "W6": (w6, 100_000), "W7": (w7, 1_000_000)}
+             "W4": (w4, 100_000), "W6": (w6, 100_000), "W7": (w7, 1_000_000),
+             "W8": (w8, 100_000)}
 
 
 def keep_freed_memory() -> None:

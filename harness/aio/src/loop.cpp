@@ -9,6 +9,10 @@
 #include <sstream>
 #include <thread>
 
+#include <poll.h>
+#include <time.h>
+
+#include "aio/detail/thread_jobs.hpp"
 #include "aio/print.hpp"
 
 namespace aio {
@@ -22,6 +26,10 @@ RunOptions& default_options_storage() {
   static RunOptions options;
   return options;
 }
+
+// How long the loop blocks at most in debug mode while it waits for a worker: the watchdog
+// must still get to look at the time.
+constexpr Duration watchdog_slice = std::chrono::milliseconds(50);
 
 std::string seconds_text(std::chrono::steady_clock::duration d) {
   std::ostringstream out;
@@ -78,7 +86,7 @@ Loop::Loop(RunOptions options)
 }
 
 Loop::~Loop() {
-  if (!live_.empty()) {
+  if (!live_.empty() || thread_jobs_) {
     Running running(*this);
     shut_down(false);
   }
@@ -136,6 +144,8 @@ void Loop::run_ready() {
       task->step();
     }
     running_ = nullptr;
+    // Outside the step, so that starting a thread never counts as the task blocking the loop.
+    if (thread_jobs_ && thread_jobs_->wants_workers()) thread_jobs_->start_wanted_workers();
   }
   now_ = clock_now();
 }
@@ -203,8 +213,18 @@ bool Loop::fire_due_timers(Duration up_to) {
 }
 
 void Loop::wait_for_next_timer() {
-  Duration deadline = timers_.earliest_deadline();
-  std::this_thread::sleep_until(real_start_ + deadline);
+  if (thread_jobs_in_flight() || sockets_waited()) {
+    // A worker or a socket may be first: wait for them, with the timer as timeout.
+    Duration timeout = Duration(-1);
+    if (!timers_.empty())
+      timeout = std::max(Duration::zero(), timers_.earliest_deadline() - clock_now());
+    if (options_.debug && (timeout < Duration::zero() || timeout > watchdog_slice)) {
+      timeout = watchdog_slice;
+    }
+    wait_for_outside_events(timeout);
+  } else {
+    std::this_thread::sleep_until(real_start_ + timers_.earliest_deadline());
+  }
   now_ = clock_now();
   // In real time several deadlines may have passed: fire them all, earliest first.
   while (!timers_.empty() && timers_.earliest_deadline() <= now_) {
@@ -224,6 +244,94 @@ void Loop::advance(Duration d) {
     run_instant();
   }
   now_ = target;
+}
+
+// ---- thread jobs (to_thread) --------------------------------------------------------------
+
+void Loop::submit_thread_job(std::unique_ptr<detail::ThreadJob> job) {
+  if (!thread_jobs_) {
+    std::size_t workers = options_.workers ? options_.workers : std::thread::hardware_concurrency();
+    thread_jobs_ = std::make_unique<detail::ThreadJobs>(workers);
+    if (reactor_) reactor_->add_wakeup(thread_jobs_->wakeup_fd());
+  }
+  thread_jobs_->submit(std::move(job));
+}
+
+// ---- sockets ------------------------------------------------------------------------------
+
+// The loop blocks in one place only: once there is a reactor, the workers' wake-up descriptor
+// joins its wait, so a finished job interrupts a wait for sockets and the other way round.
+detail::Reactor& Loop::reactor() {
+  if (!reactor_) {
+    reactor_ = detail::make_reactor(options_.reactor);
+    if (thread_jobs_) reactor_->add_wakeup(thread_jobs_->wakeup_fd());
+  }
+  return *reactor_;
+}
+
+bool Loop::poll_sockets_now() {
+  if (!sockets_waited()) return false;
+  Running running(*this);
+  return reactor_->wait(Duration::zero()) > 0;
+}
+
+bool Loop::thread_jobs_in_flight() const noexcept {
+  return thread_jobs_ && thread_jobs_->in_flight() > 0;
+}
+
+bool Loop::finish_thread_jobs() noexcept {
+  if (!thread_jobs_in_flight()) return false;
+  Running running(*this);
+  return thread_jobs_->finish_completed() > 0;
+}
+
+bool Loop::wait_for_outside_events(Duration timeout) {
+  if (thread_jobs_in_flight()) {
+    // A quick job is often done within microseconds: catch it without going to sleep.
+    Duration spin_limit = timeout < Duration::zero() ? Duration::max() : timeout;
+    if (thread_jobs_->spin_for_completion(spin_limit)) return true;
+  }
+  if (reactor_) {
+    // Sockets and the workers' wake-up descriptor in one wait (see reactor()).
+    Running running(*this);
+    return reactor_->wait(timeout) > 0;  // a finished job is taken by finish_thread_jobs
+  }
+  pollfd wakeup{thread_jobs_->wakeup_fd(), POLLIN, 0};
+#ifdef __linux__
+  // ppoll takes nanoseconds: a real-clock timer is not rounded up to the next millisecond.
+  timespec limit{};
+  limit.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000'000);
+  limit.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
+  return ::ppoll(&wakeup, 1, timeout < Duration::zero() ? nullptr : &limit, nullptr) > 0;
+#else
+  int ms = -1;
+  if (timeout >= Duration::zero()) {
+    ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
+  }
+  return ::poll(&wakeup, 1, ms) > 0;
+#endif
+}
+
+// Shutdown: a job cannot be stopped, and its function may still use the data of tasks about to
+// be destroyed (or of the main task, settled after this), so the loop waits for every job.
+void Loop::wait_for_thread_jobs() noexcept {
+  if (!thread_jobs_) return;
+  auto began = std::chrono::steady_clock::now();
+  while (thread_jobs_->in_flight() > 0) {
+    if (options_.debug && std::chrono::steady_clock::now() - began > options_.watchdog) {
+      diagnose(Diagnostic::Kind::ThreadJobStillRunning,
+               std::to_string(thread_jobs_->in_flight()) + " aio::to_thread job(s) still running " +
+                   seconds_text(options_.watchdog) +
+                   " after the run ended: a thread cannot be stopped from outside, so they were "
+                   "left running (watchdog). A function given to to_thread must return: check "
+                   "its loop, or take a std::stop_token and return once stop_requested()");
+      detail::ThreadJobs::leave_running(std::move(thread_jobs_));
+      return;
+    }
+    wait_for_outside_events(options_.debug ? watchdog_slice : Duration(-1));
+    finish_thread_jobs();  // their awaiters are gone: the results are dropped
+  }
+  thread_jobs_.reset();  // joins the idle workers: no thread outlives its loop
 }
 
 // ---- the main loop ------------------------------------------------------------------------
@@ -273,10 +381,23 @@ void Loop::run_until_done(detail::TaskStateBase& main) {
     run_ready();
     if (main.done()) break;
     if (run_instant_end_hooks()) continue;  // they may have woken tasks at this instant
+    if (finish_thread_jobs()) continue;     // their tasks resume at this instant
+    if (poll_sockets_now()) continue;       // so do those whose sockets are ready
     check_limits();
-    if (timers_.empty()) throw_deadlock();
+    Duration unbounded = options_.debug ? watchdog_slice : Duration(-1);
     if (options_.clock == Clock::Real) {
+      if (timers_.empty() && !thread_jobs_in_flight() && !sockets_waited()) throw_deadlock();
       wait_for_next_timer();
+    } else if (thread_jobs_in_flight()) {
+      // Simulated clocks: work on a worker costs no simulated time. Wait for it in real time
+      // without moving the clock (in slices in debug mode, so the watchdog still checks).
+      wait_for_outside_events(unbounded);
+    } else if (sockets_waited() && timers_.empty()) {
+      wait_for_outside_events(unbounded);  // only a socket can wake anyone: wait for it
+    } else if (sockets_waited() && wait_for_outside_events(options_.io_grace)) {
+      continue;  // traffic within the grace: it happens at this instant, time does not move
+    } else if (timers_.empty()) {
+      throw_deadlock();
     } else if (options_.clock == Clock::Virtual) {
       Running running(*this);
       fire_due_timers(timers_.earliest_deadline());
@@ -332,7 +453,15 @@ void Loop::shut_down(bool main_finished) noexcept {
       for (auto& task : snapshot) task->cancel();
       for (int spins = 0; spins < 1000 && !live_.empty(); ++spins) {
         run_instant();
-        if (live_.empty() || timers_.empty()) break;
+        if (live_.empty()) break;
+        // A clean-up may itself wait for a to_thread job (after catching the cancellation).
+        if (finish_thread_jobs()) continue;
+        if (thread_jobs_in_flight()) {
+          wait_for_outside_events(options_.debug ? watchdog_slice : Duration(-1));
+          continue;
+        }
+        if (poll_sockets_now()) continue;
+        if (timers_.empty()) break;
         Running running(*this);
         fire_due_timers(timers_.earliest_deadline());
       }
@@ -340,6 +469,7 @@ void Loop::shut_down(bool main_finished) noexcept {
   } catch (...) {
     // fall through to abandoning what is left
   }
+  wait_for_thread_jobs();  // before any frame is destroyed: a job may still use its data
   // Whatever still lives (stuck in a cycle, or ignoring cancellation) is destroyed in place.
   Running running(*this);
   while (!live_.empty()) {
@@ -447,12 +577,18 @@ void Loop::end_step(const detail::TaskStateBase& task, const detail::PromiseBase
   if (!detail::step_blocked_the_loop(took, used, options_.slow_step)) return;
   std::string file = frame.where.short_str();
   file = file.substr(0, file.rfind(':'));
-  diagnose(Diagnostic::Kind::SlowStep,
-           "Executing task '" + task.name() + "' took " + seconds_text(took) + " in " +
-               detail::task_name_for(frame) + " (" + file + ", " +
-               step_span(frame, start, step_end_) +
-               "): the event loop was blocked — use co_await aio::sleep, not "
-               "std::this_thread::sleep_for");
+  // Two ways to block, two remedies: the step computed (its thread's CPU time is over the
+  // budget), or it slept / waited in a blocking call.
+  bool computed = used.cpu > options_.slow_step;
+  std::string remedy =
+      computed ? "the event loop was blocked by computation — run CPU-heavy work on a worker "
+                 "thread: co_await aio::to_thread(fn, args...)"
+               : "the event loop was blocked — use co_await aio::sleep, not "
+                 "std::this_thread::sleep_for";
+  diagnose(Diagnostic::Kind::SlowStep, "Executing task '" + task.name() + "' took " +
+                                           seconds_text(took) + " in " +
+                                           detail::task_name_for(frame) + " (" + file + ", " +
+                                           step_span(frame, start, step_end_) + "): " + remedy);
 }
 
 namespace detail {

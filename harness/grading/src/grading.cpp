@@ -179,8 +179,9 @@ std::string explain_diagnostic(const aio::Diagnostic& diagnostic) {
   switch (diagnostic.kind) {
     case Kind::SlowStep:
       return diagnostic.message +
-             "\n  A coroutine that blocks the thread stops every other task too. Suspend "
-             "instead: co_await aio::sleep(...).";
+             "\n  A coroutine that blocks the thread stops every other task too. Wait by "
+             "suspending (co_await aio::sleep(...), not a blocking call), and give CPU-heavy "
+             "work to a worker thread (co_await aio::to_thread(...)).";
     case Kind::NeverAwaited:
       return diagnostic.message +
              "\n  Calling a coroutine only creates it (Task is lazy): nothing inside runs until "
@@ -188,6 +189,8 @@ std::string explain_diagnostic(const aio::Diagnostic& diagnostic) {
     case Kind::UnretrievedException:
       return diagnostic.message + "\n  Await every task you create so its errors reach you.";
     case Kind::PendingAtEnd:
+      return diagnostic.message;
+    case Kind::ThreadJobStillRunning:
       return diagnostic.message;
     case Kind::SwallowedCancellation:
       return diagnostic.message +

@@ -7,6 +7,7 @@
 #include "aio/generator.hpp"
 #include "aio/loop.hpp"
 #include "aio/mutex.hpp"
+#include "aio/net.hpp"
 #include "aio/print.hpp"
 #include "aio/queue.hpp"
 #include "aio/semaphore.hpp"
@@ -15,4 +16,5 @@
 #include "aio/task.hpp"
 #include "aio/task_group.hpp"
 #include "aio/timeout.hpp"
+#include "aio/to_thread.hpp"
 #include "aio/with.hpp"

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "aio/detail/reactor.hpp"
 #include "aio/detail/step_monitor.hpp"
 #include "aio/detail/task_state.hpp"
 #include "aio/detail/timer_heap.hpp"
@@ -59,6 +60,8 @@ struct Diagnostic {
                             // propagating: the other error was rethrown, this one is kept here
     SwallowedCancellation,  // a timeout cancelled a task, which returned normally instead of
                             // ending with CancelledError (its value was used)
+    ThreadJobStillRunning,  // an aio::to_thread job did not return within the watchdog after
+                            // the run ended; it was left running
   };
   Kind kind;
   std::string message;
@@ -89,6 +92,14 @@ struct RunOptions {
   // ends the process: the loop itself is stuck inside the step and cannot. Zero turns it off.
   Duration stuck_step = std::chrono::seconds(3);
   Duration virtual_limit = std::chrono::hours(24);  // simulated time allowed (Virtual/Manual)
+  // aio::to_thread's worker threads (started when first needed). 0: one per core.
+  std::size_t workers = 0;
+  // Sockets (aio/net.hpp): the reactor backend, and on the simulated clocks how long the loop
+  // waits in real time for socket traffic before it moves time to the next timer. Loopback
+  // delivery is fast but not instant; without the grace, time would jump past a reply that was
+  // already on its way.
+  ReactorKind reactor = ReactorKind::Automatic;
+  Duration io_grace = std::chrono::milliseconds(2);
   // The `{}` initializers let `{.clock = aio::Clock::Virtual}` compile without GCC's
   // -Wmissing-field-initializers warning (it flags members without a default initializer).
   std::function<void(const RunReport&)> on_finish{};  // called with the report, even on failure
@@ -117,6 +128,8 @@ class ScopedDefaultRunOptions {
 
 namespace detail {
 [[noreturn]] void refuse_nested_run();
+class ThreadJob;  // thread_jobs.hpp
+class ThreadJobs;
 
 // Something to do once the current instant is over: when no task is ready any more, before time
 // moves on (a timeout deciding that its deadline has passed, see timeout.hpp).
@@ -175,6 +188,12 @@ class Loop {
   void record_print(std::string text);
   void diagnose(Diagnostic::Kind kind, std::string message);
   void task_finished(detail::TaskStateBase& task) noexcept;
+  // aio::to_thread: run `job` on the worker pool (started on first use). Its finish() is called
+  // on this thread once a worker has run it.
+  void submit_thread_job(std::unique_ptr<detail::ThreadJob> job);
+  // Sockets: the loop's reactor, created on first use.
+  detail::Reactor& reactor();
+  detail::Reactor* reactor_if_created() noexcept { return reactor_.get(); }
   bool debug() const noexcept { return options_.debug; }
   detail::Tracer* tracer() const noexcept { return tracer_.get(); }  // null unless tracing
   // Where the running frame suspends (its co_await), or {} when it finished: slow-step messages
@@ -203,6 +222,16 @@ class Loop {
   void run_until_done(detail::TaskStateBase& main);
   bool fire_due_timers(Duration up_to);  // Manual/Virtual: fire every timer due at its deadline
   void wait_for_next_timer();            // Real: sleep until the earliest deadline
+  // Thread jobs (to_thread). The one place where the loop blocks for something other than a
+  // timer; the I/O reactor will take it over, polling the same wake-up descriptor with sockets.
+  bool thread_jobs_in_flight() const noexcept;
+  bool sockets_waited() const noexcept { return reactor_ && reactor_->watched() > 0; }
+  bool poll_sockets_now();             // wake the tasks whose sockets are ready, without blocking
+  bool finish_thread_jobs() noexcept;  // true if some finished (their tasks are ready now)
+  // Block until a worker posts a job, a watched socket is ready, or `timeout` passes (negative:
+  // no limit). True if something happened (a task may be ready now).
+  bool wait_for_outside_events(Duration timeout);
+  void wait_for_thread_jobs() noexcept;  // shutdown: every job in flight must end first
   void check_limits();
   void settle_main(detail::TaskStateBase& main) noexcept;
   void shut_down(bool main_finished) noexcept;  // cancel what is left, let it finish, report
@@ -222,6 +251,8 @@ class Loop {
   detail::TaskStateBase* running_ = nullptr;
   RunReport report_;
   std::unique_ptr<detail::Tracer> tracer_;
+  std::unique_ptr<detail::ThreadJobs> thread_jobs_;  // null until the first to_thread
+  std::unique_ptr<detail::Reactor> reactor_;         // null until the first socket wait
   // Debug mode only.
   bool watching_steps_ = false;  // the stuck-step watchdog watches this run's thread
   SourceLocation step_end_{};

@@ -1,0 +1,27 @@
+// The seam: which backend a loop gets.
+#include <cstdlib>
+#include <string>
+
+#include "aio/detail/reactor.hpp"
+#include "aio/errors.hpp"
+
+namespace aio::detail {
+
+std::unique_ptr<Reactor> make_reactor(ReactorKind kind) {
+  if (kind == ReactorKind::Automatic) {
+    if (const char* chosen = std::getenv("AIO_REACTOR"); chosen && *chosen) {
+      std::string name = chosen;
+      if (name == "epoll") return make_epoll_reactor();
+      if (name == "poll") return make_poll_reactor();
+      throw RuntimeError("AIO_REACTOR=" + name + ": unknown reactor (use epoll or poll)");
+    }
+#ifdef __linux__
+    return make_epoll_reactor();
+#else
+    return make_poll_reactor();
+#endif
+  }
+  return kind == ReactorKind::Epoll ? make_epoll_reactor() : make_poll_reactor();
+}
+
+}  // namespace aio::detail

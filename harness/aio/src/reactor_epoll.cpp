@@ -1,0 +1,171 @@
+// The Linux backend: epoll. The kernel keeps the interest list, so a wait costs what is ready,
+// not what is watched — what lets one loop hold 10,000 connections.
+//
+// Level-triggered, and one-shot by hand: after a waiter is told, its direction is dropped from
+// the descriptor's interest set (EPOLL_CTL_MOD, or DEL when neither direction is left).
+#include "aio/detail/reactor.hpp"
+#include "aio/errors.hpp"
+
+#ifdef __linux__
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
+namespace aio::detail {
+
+namespace {
+
+[[noreturn]] void throw_errno(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+class EpollReactor final : public Reactor {
+ public:
+  EpollReactor() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+    if (epoll_ < 0) throw_errno("aio: epoll_create1");
+  }
+  ~EpollReactor() override { ::close(epoll_); }
+  EpollReactor(const EpollReactor&) = delete;
+  EpollReactor& operator=(const EpollReactor&) = delete;
+
+  void watch(int fd, Interest interest, IoWaiter& waiter) override {
+    Entry& entry = entries_[fd];
+    IoWaiter* previous = std::exchange(slot(entry, interest), &waiter);
+    try {
+      update(fd, entry);
+    } catch (...) {
+      // Not watched after all (a descriptor epoll refuses, e.g. a regular file).
+      if (auto found = entries_.find(fd); found != entries_.end())
+        slot(found->second, interest) = previous;
+      throw;
+    }
+    if (!previous) ++watched_;
+  }
+
+  void unwatch(int fd, Interest interest) noexcept override {
+    auto found = entries_.find(fd);
+    if (found == entries_.end()) return;
+    if (std::exchange(slot(found->second, interest), nullptr)) --watched_;
+    update_noexcept(fd, found);
+  }
+
+  void forget(int fd) noexcept override {
+    auto found = entries_.find(fd);
+    if (found == entries_.end()) return;
+    watched_ -= (found->second.reader != nullptr) + (found->second.writer != nullptr);
+    found->second = Entry{found->second.registered};
+    update_noexcept(fd, found);
+  }
+
+  void add_wakeup(int fd) override {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = fd;
+    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0) throw_errno("aio: epoll_ctl(wake-up)");
+  }
+
+  std::size_t wait(std::chrono::nanoseconds timeout) override {
+    int ms = -1;
+    if (timeout >= std::chrono::nanoseconds::zero()) {
+      // Rounded up: waking before the timer is due would only make the loop wait again.
+      ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
+    }
+    int count = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), ms);
+    if (count < 0) {
+      if (errno == EINTR) return 0;
+      throw_errno("aio: epoll_wait");
+    }
+    std::size_t woken = 0;
+    for (int i = 0; i < count; ++i) {
+      auto found = entries_.find(events_[i].data.fd);
+      if (found == entries_.end()) continue;  // the wake-up descriptor
+      std::uint32_t ready = events_[i].events;
+      bool failed = ready & (EPOLLERR | EPOLLHUP);  // wakes both sides: the next call reports it
+      IoWaiter* reader = nullptr;
+      IoWaiter* writer = nullptr;
+      if ((ready & EPOLLIN) || failed) reader = std::exchange(found->second.reader, nullptr);
+      if ((ready & EPOLLOUT) || failed) writer = std::exchange(found->second.writer, nullptr);
+      watched_ -= (reader != nullptr) + (writer != nullptr);
+      // Forgotten before being told, so that the waiter may watch again at once.
+      update_noexcept(found->first, found);
+      if (reader) ++woken, reader->io_ready();
+      if (writer) ++woken, writer->io_ready();
+    }
+    return woken;
+  }
+
+  std::size_t watched() const noexcept override { return watched_; }
+  const char* name() const noexcept override { return "epoll"; }
+
+ private:
+  struct Entry {
+    bool registered = false;  // known to the kernel's interest list
+    IoWaiter* reader = nullptr;
+    IoWaiter* writer = nullptr;
+  };
+  using Entries = std::unordered_map<int, Entry>;
+
+  static IoWaiter*& slot(Entry& entry, Interest interest) {
+    return interest == Interest::Read ? entry.reader : entry.writer;
+  }
+
+  // Tell the kernel what the entry now wants; drop the entry when it wants nothing.
+  void update(int fd, Entry& entry) {
+    std::uint32_t events = (entry.reader ? EPOLLIN : 0u) | (entry.writer ? EPOLLOUT : 0u);
+    epoll_event event{};
+    event.events = events;
+    event.data.fd = fd;
+    if (events == 0) {
+      if (entry.registered) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, &event);
+      entries_.erase(fd);
+      return;
+    }
+    int op = entry.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (::epoll_ctl(epoll_, op, fd, &event) != 0) {
+      int error = errno;
+      if (!entry.registered) entries_.erase(fd);
+      errno = error;
+      throw_errno("aio: epoll_ctl");
+    }
+    entry.registered = true;
+  }
+
+  void update_noexcept(int fd, Entries::iterator found) noexcept {
+    try {
+      update(fd, found->second);
+    } catch (...) {
+      // MOD/DEL of a descriptor already closed: the kernel dropped it itself.
+      entries_.erase(fd);
+    }
+  }
+
+  int epoll_;
+  Entries entries_;
+  std::array<epoll_event, 256> events_{};
+  std::size_t watched_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Reactor> make_epoll_reactor() {
+  return std::make_unique<EpollReactor>();
+}
+
+}  // namespace aio::detail
+
+#else
+
+namespace aio::detail {
+std::unique_ptr<Reactor> make_epoll_reactor() {
+  throw RuntimeError("aio: epoll is Linux only; use the poll reactor (AIO_REACTOR=poll)");
+}
+}  // namespace aio::detail
+
+#endif
