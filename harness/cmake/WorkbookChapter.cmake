@@ -6,6 +6,8 @@
 #   chNN_grader    the chapter's test_*.cpp graders; each gtest test is a ctest test named
 #                  chNN.<Suite>.<Test>, labelled chNN, <topic> and grader, with a timeout
 #   chNN_demo      demo.cpp: the exercise in real time (`--virtual` for the simulated clock)
+#   chNN.build     a ctest test (labels chNN, <topic>, build) that builds chNN_grader and
+#                  chNN_demo; every grader test requires it, so ctest never grades a stale binary
 # With WORKBOOK_STUB_CHECK=ON, also chNN_grader_stub: the same graders against the untouched
 # stubs, run by the stub checker (harness/tools/check_stubs.cmake).
 # With WORKBOOK_GRADER_TESTS=ON, every mistaken solution under
@@ -38,11 +40,14 @@ function(workbook_chapter)
   set_property(GLOBAL APPEND PROPERTY WORKBOOK_GRADERS ${id}_grader)
   gtest_discover_tests(${id}_grader
     TEST_PREFIX "${id}."
+    TEST_LIST ${id}_grader_TESTS
     DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${id};${ARG_TOPIC};grader" TIMEOUT ${WORKBOOK_TEST_TIMEOUT})
+    PROPERTIES FIXTURES_REQUIRED ${id}.build TIMEOUT ${WORKBOOK_TEST_TIMEOUT})
+  _workbook_grader_labels(${id} ${ARG_TOPIC})
 
   add_executable(${id}_demo ${chapter_dir}/demo.cpp)
   target_link_libraries(${id}_demo PRIVATE ${id}_exercise)
+  _workbook_build_fixture(${id} ${ARG_TOPIC})
 
   if(WORKBOOK_STUB_CHECK)
     _workbook_exercise(${id}_exercise_stub ${chapter_dir}/exercise.cpp ${chapter_dir})
@@ -56,6 +61,36 @@ function(workbook_chapter)
   endif()
 endfunction()
 
+# The labels chNN, <topic> and grader on every discovered grader test. Not through
+# gtest_discover_tests(PROPERTIES LABELS ...): it flattens the list, so only the first label
+# survived and "<topic> grader" became a property of that name. A script that ctest includes right
+# after the test list sets them on the tests the list names.
+function(_workbook_grader_labels id topic)
+  set(script ${CMAKE_CURRENT_BINARY_DIR}/${id}_grader_labels.cmake)
+  file(WRITE ${script}
+       "# Written by workbook_chapter(): the labels of ${id}'s grader tests.\n"
+       "if(DEFINED ${id}_grader_TESTS)\n"
+       "  set_tests_properties(\${${id}_grader_TESTS} PROPERTIES LABELS \"${id};${topic};grader\")\n"
+       "endif()\n")
+  # After gtest_discover_tests' own include file, which defines the list.
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
+endfunction()
+
+# Never grade a stale binary: the test chNN.build rebuilds the chapter's grader and demo, and every
+# grader test of the chapter requires it (a ctest fixture), so the plain
+# `ctest --preset workbook -L chNN` builds first after an edit. A compile error fails chNN.build,
+# and ctest then runs none of the chapter's tests instead of grading the old binary.
+function(_workbook_build_fixture id topic)
+  add_test(NAME ${id}.build
+           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target ${id}_grader ${id}_demo)
+  set_tests_properties(${id}.build PROPERTIES
+    FIXTURES_SETUP ${id}.build
+    LABELS "${id};${topic};build"
+    # Two builds at once in one build tree would race on Ninja's logs and on shared targets.
+    RESOURCE_LOCK workbook_build_tree
+    TIMEOUT 900)
+endfunction()
+
 function(_workbook_exercise target source chapter_dir)
   add_library(${target} STATIC ${source})
   target_include_directories(${target} PUBLIC ${chapter_dir})
@@ -66,10 +101,11 @@ endfunction()
 function(_workbook_grader_main target chapter results_dir)
   if(NOT TARGET ${target})
     add_library(${target} OBJECT ${WORKBOOK_GRADER_MAIN})
-    target_link_libraries(${target} PRIVATE aio_grading)
+    target_link_libraries(${target} PRIVATE aio_grading nlohmann_json::nlohmann_json)
     target_compile_definitions(${target} PRIVATE
       AWAITLINGS_CHAPTER="${chapter}"
-      AWAITLINGS_RESULTS_DIR="${results_dir}")
+      AWAITLINGS_RESULTS_DIR="${results_dir}"
+      AWAITLINGS_HINTS_FILE="${PROJECT_SOURCE_DIR}/chapters/${chapter}/HINTS.md")
   endif()
 endfunction()
 

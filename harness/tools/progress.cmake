@@ -5,8 +5,10 @@
 # Runs after every ctest run in the `workbook` build (CTEST_CUSTOM_POST_TEST) and as
 # `cmake --build --preset workbook --target progress`. It reads the results files the graders
 # write (format: harness/grading/README.md) and, when the build directory is known, the test lists
-# gtest_discover_tests() wrote, so that tests never run yet count too. It never fails: a progress
-# report must not turn a test run red.
+# gtest_discover_tests() wrote, so that tests never run yet count too. A chapter whose exercise.cpp
+# changed after its tests last ran is marked "stale": its verdict is about older code. It ends
+# with what to run next (a welcome while nothing passes yet). It never fails: a progress report
+# must not turn a test run red.
 cmake_minimum_required(VERSION 3.25)
 
 set(name_width 22)     # chapter column
@@ -130,6 +132,7 @@ _pad("  chapter" ${name_width} header)
 _pad("passed" ${passed_width} passed_header)
 string(APPEND report "${header}${passed_header}status\n")
 set(next "")
+set(stale_labels "")
 set(chapters_done 0)
 set(chapter_count 0)
 set(tests_passed 0)
@@ -150,6 +153,7 @@ foreach(chapter IN LISTS chapters)
     if(test STREQUAL "")
       continue()
     endif()
+    file(TIMESTAMP "${result_file}" "${chapter}/${test}/written" "%s" UTC)
     _result_value("${content}" status "${chapter}/${test}/status")
     _result_value("${content}" reason "${chapter}/${test}/reason")
     _result_value("${content}" message "${chapter}/${test}/message")
@@ -167,6 +171,7 @@ foreach(chapter IN LISTS chapters)
   set(started 0)   # a failure other than "not started": the learner has written something
   set(first_failure "")
   set(first_unrun "")
+  set(oldest "")   # when the longest-ago graded test of the chapter was graded (Unix seconds)
   foreach(test IN LISTS tests)
     math(EXPR total "${total} + 1")
     set(status "${${chapter}/${test}/status}")
@@ -177,6 +182,10 @@ foreach(chapter IN LISTS chapters)
       continue()
     endif()
     math(EXPR run "${run} + 1")
+    set(written "${${chapter}/${test}/written}")
+    if(oldest STREQUAL "" OR written LESS oldest)
+      set(oldest "${written}")
+    endif()
     if(status STREQUAL "passed")
       math(EXPR passed "${passed} + 1")
     else()
@@ -202,6 +211,17 @@ foreach(chapter IN LISTS chapters)
     set(word "in progress")
   endif()
 
+  # Stale: exercise.cpp was saved after some of these verdicts were recorded.
+  set(stale 0)
+  if(NOT oldest STREQUAL "" AND EXISTS "${SOURCE}/chapters/${chapter}/exercise.cpp")
+    file(TIMESTAMP "${SOURCE}/chapters/${chapter}/exercise.cpp" edited "%s" UTC)
+    if(edited GREATER oldest)
+      set(stale 1)
+      string(REGEX MATCH "^[0-9]+" stale_number "${chapter}")
+      list(APPEND stale_labels "ch${stale_number}")
+    endif()
+  endif()
+
   if(total EQUAL 0)
     set(score "-")
   else()
@@ -217,6 +237,9 @@ foreach(chapter IN LISTS chapters)
     set(next_unrun "${first_unrun}")
     set(next_word "${word}")
   endif()
+  if(stale)
+    string(APPEND word ", stale")
+  endif()
   string(APPEND report "${name_cell}${score_cell}${word}${marker}\n")
 endforeach()
 
@@ -230,6 +253,12 @@ else()
   string(APPEND report "\n  ${chapters_done} of ${chapter_count} chapters done, "
                        "${tests_passed}/${tests_total} tests passed\n")
 endif()
+if(stale_labels)
+  # One command grades every stale chapter again: -L takes a regular expression.
+  list(JOIN stale_labels "|" label_regex)
+  string(APPEND report "  stale: exercise.cpp changed since its tests last ran; grade it again:\n"
+                       "    ctest --preset workbook -L \"${label_regex}\"\n")
+endif()
 
 # ---- what to do next -----------------------------------------------------------------------
 
@@ -242,16 +271,35 @@ else()
   string(APPEND report "\nNext: ${next}\n"
                        "  lesson  ${dir}/README.md\n"
                        "  edit    ${dir}/exercise.cpp\n"
-                       "  test    ctest --preset workbook -L ch${number}\n"
+                       "  test    ctest --preset workbook -L ch${number}   (rebuilds first)\n"
                        "  hints   ${dir}/HINTS.md\n")
   if(NOT next_failure STREQUAL "")
     _format_failure("${${next}/${next_failure}/message}" failure_text)
     string(APPEND report "  first failing test: ${next_failure}\n${failure_text}")
   elseif(next_word STREQUAL "not run yet")
-    string(APPEND report "  (no results yet: build, then run the test command above)\n")
+    string(APPEND report "  (not graded yet: the test command above grades it)\n")
   elseif(NOT next_unrun STREQUAL "")
     string(APPEND report "  not run yet: ${next_unrun} (run the test command above)\n")
   endif()
+endif()
+
+# ---- what to run ---------------------------------------------------------------------------
+
+# The learner's command, as typed from the source folder: ./build/workbook/awaitlings.
+file(RELATIVE_PATH awaitlings "${SOURCE}" "${BUILD}/awaitlings")
+if(awaitlings MATCHES "^\\.\\./")
+  set(awaitlings "${BUILD}/awaitlings")  # a build tree outside the source folder
+else()
+  set(awaitlings "./${awaitlings}")
+endif()
+if(tests_passed EQUAL 0)
+  # Nothing passes yet: a fresh clone's first command ends here.
+  string(APPEND report "\nWelcome to awaitlings! Everything is built. Start with:\n\n"
+                       "  ${awaitlings}\n\n"
+                       "It opens your chapter and grades its exercise.cpp every time you save it:\n"
+                       "the first failing check, hints (press h), the chapter list (l).\n")
+else()
+  string(APPEND report "\nGrade on every save: ${awaitlings}   (h hints, l list, q quit)\n")
 endif()
 
 message("${report}")

@@ -4,14 +4,19 @@
 // - records each test's outcome in a results file that the progress report reads (format:
 //   harness/grading/README.md). The file is written as "did not finish" when the test starts, so
 //   a test that crashes or is killed by ctest's timeout never shows its last pass;
+// - also keeps the chapter's results.json, in Exercism's test-runner format (version 3), that
+//   editors, CI dashboards and the awaitlings command read: every test's status and its whole
+//   teaching text;
 // - explains a step stuck without co_await (reported by the runtime's watchdog thread) and a crash
 //   (a signal handler), and records both as failures.
 //
-// Compiled into each grader with AWAITLINGS_CHAPTER ("02-await") and AWAITLINGS_RESULTS_DIR
-// defined; the environment variable AWAITLINGS_RESULTS_DIR overrides the directory.
+// Compiled into each grader with AWAITLINGS_CHAPTER ("02-await"), AWAITLINGS_RESULTS_DIR and
+// AWAITLINGS_HINTS_FILE (the chapter's HINTS.md, which numbers the exercises) defined; the
+// environment variable AWAITLINGS_RESULTS_DIR overrides the directory.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -26,13 +31,19 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "grading/grading.hpp"
+#include "grading/tasks.hpp"
 
 #ifndef AWAITLINGS_CHAPTER
 #error "AWAITLINGS_CHAPTER must name the chapter, e.g. \"02-await\""
 #endif
 #ifndef AWAITLINGS_RESULTS_DIR
 #define AWAITLINGS_RESULTS_DIR ""
+#endif
+#ifndef AWAITLINGS_HINTS_FILE
+#define AWAITLINGS_HINTS_FILE ""
 #endif
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -111,6 +122,12 @@ void print(const std::string& text) {
   std::fflush(stdout);
 }
 
+// What ends a failed test's teaching block: where the hints are, and how to replay the seed.
+std::string closing_lines() {
+  return grading::hints_pointer() + "\n(graded with seed " + std::to_string(grading::seed()) +
+         "; AWAITLINGS_SEED=" + std::to_string(grading::seed()) + " replays it)\n";
+}
+
 // Prints what gtest's default printer prints, except for failed assertions: each is shown as its
 // teaching text, a block already shown in this test is not repeated, and the hints pointer and
 // the seed come once, at the end of the test.
@@ -134,6 +151,7 @@ class TeachingPrinter : public testing::TestEventListener {
     shown_.clear();
     table_shown_ = false;
     failures_ = 0;
+    text_.clear();
     grading::clear_learner_functions_used();
     inner_->OnTestStart(info);
   }
@@ -189,12 +207,10 @@ class TeachingPrinter : public testing::TestEventListener {
       }
     }
     print(out.str());
+    text_ += out.str();
   }
   void OnTestEnd(const testing::TestInfo& info) override {
-    if (info.result()->Failed()) {
-      print(grading::hints_pointer() + "\n(graded with seed " + std::to_string(grading::seed()) +
-            "; AWAITLINGS_SEED=" + std::to_string(grading::seed()) + " replays it)\n");
-    }
+    if (info.result()->Failed()) print(closing_lines());
     inner_->OnTestEnd(info);
   }
   void OnTestSuiteEnd(const testing::TestSuite& s) override { inner_->OnTestSuiteEnd(s); }
@@ -209,8 +225,14 @@ class TeachingPrinter : public testing::TestEventListener {
   }
   void OnTestProgramEnd(const testing::UnitTest& u) override { inner_->OnTestProgramEnd(u); }
 
+  // Every failed check's teaching text printed so far in the current test (without the closing
+  // lines, which come after the results are recorded: gtest reports a test's end to the
+  // listeners in reverse order).
+  const std::string& test_text() const { return text_; }
+
  private:
   testing::TestEventListener* inner_;
+  std::string text_;
   std::set<std::string> shown_;  // blocks already printed in this test
   bool table_shown_ = false;     // a side-by-side table was printed in this test
   int failures_ = 0;
@@ -263,6 +285,120 @@ void write_file(const std::filesystem::path& file, const std::string& text) {
   out << text;
 }
 
+// Written under another name, then renamed over the file: a reader (an editor, awaitlings) sees
+// the old contents or the new ones, never half a file.
+void write_file_atomically(const std::filesystem::path& file, const std::string& text) {
+  std::filesystem::path temporary = file;
+  temporary += ".tmp" + std::to_string(::getpid());
+  write_file(temporary, text);
+  std::error_code error;
+  std::filesystem::rename(temporary, file, error);
+  if (error) std::filesystem::remove(temporary, error);
+}
+
+// ---- results.json: Exercism's test-runner format, version 3 -------------------------------
+//
+// One file per chapter, <results dir>/<chapter>/results.json:
+//   {"version": 3, "status": "pass" | "fail", "message": null,
+//    "tests": [{"name": "Suite.Test", "status": "pass" | "fail" | "error",
+//               "message": <the whole teaching text> | null, "output": null, "task_id": 2}, ...]}
+// ctest runs each test in a process of its own, two at a time: each process writes its test's
+// entry to <Suite>.<Test>.test.json, then, holding a lock, rebuilds results.json from the entries
+// of every test the grader has, in the grader's order.
+
+// A results file's status and reason in Exercism's words: a failed check (or a TODO) is "fail";
+// a test that could not finish or whose body threw is "error"; "" for a skipped test, which the
+// format cannot express (it is left out).
+std::string exercism_status(const std::string& status, const std::string& reason) {
+  if (status == "passed") return "pass";
+  if (status == "skipped") return "";
+  if (reason == "not_started" || reason == "check") return "fail";
+  return "error";
+}
+
+std::vector<std::string> read_exercise_names() {
+  std::ifstream in(AWAITLINGS_HINTS_FILE);
+  if (!in) return {};
+  std::stringstream text;
+  text << in.rdbuf();
+  return grading::tasks::exercise_names(text.str());
+}
+
+class ExercismReport {
+ public:
+  explicit ExercismReport(std::filesystem::path dir)
+      : dir_(std::move(dir)), exercises_(read_exercise_names()) {}
+
+  // Records one test's outcome (status: pass, fail, error, or "" when skipped), then rebuilds
+  // results.json.
+  void record(const testing::TestInfo& info, const std::string& status,
+              const std::string& message) {
+    if (dir_.empty()) return;
+    std::string name = std::string(info.test_suite_name()) + "." + info.name();
+    nlohmann::json entry;
+    if (status.empty()) {
+      entry = {{"name", name}, {"skipped", true}};
+    } else {
+      entry = {{"name", name}, {"status", status}, {"output", nullptr}};
+      entry["message"] = status == "pass" ? nlohmann::json(nullptr) : nlohmann::json(message);
+      if (auto task = grading::tasks::task_of(info.test_suite_name(), exercises_)) {
+        entry["task_id"] = *task;
+      }
+    }
+    write_file_atomically(entry_file(name), dump(entry));
+    merge();
+  }
+
+ private:
+  std::filesystem::path entry_file(const std::string& name) const {
+    return dir_ / (name + ".test.json");
+  }
+
+  // Learner code can print any bytes: invalid UTF-8 becomes U+FFFD instead of an exception.
+  static std::string dump(const nlohmann::json& json) {
+    return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+
+  void merge() const {
+    // flock: the other grader process ctest runs at the same time merges into the same file.
+    std::filesystem::path lock_file = dir_ / ".results.json.lock";
+    int lock = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock >= 0) ::flock(lock, LOCK_EX);
+    nlohmann::json tests = nlohmann::json::array();
+    bool all_passed = true;
+    const testing::UnitTest& unit = *testing::UnitTest::GetInstance();
+    for (int i = 0; i < unit.total_test_suite_count(); ++i) {
+      const testing::TestSuite& suite = *unit.GetTestSuite(i);
+      for (int j = 0; j < suite.total_test_count(); ++j) {
+        const testing::TestInfo& info = *suite.GetTestInfo(j);
+        nlohmann::json entry = read_entry(std::string(info.test_suite_name()) + "." + info.name());
+        if (entry.is_object() && entry.value("skipped", false)) continue;
+        if (!entry.is_object() || !entry.contains("status")) {
+          all_passed = false;  // not run yet
+          continue;
+        }
+        if (entry["status"] != "pass") all_passed = false;
+        tests.push_back(std::move(entry));
+      }
+    }
+    nlohmann::json report = {{"version", 3},
+                             {"status", all_passed && !tests.empty() ? "pass" : "fail"},
+                             {"message", nullptr},
+                             {"tests", std::move(tests)}};
+    write_file_atomically(dir_ / "results.json", dump(report));
+    if (lock >= 0) ::close(lock);  // also releases the lock
+  }
+
+  nlohmann::json read_entry(const std::string& name) const {
+    std::ifstream in(entry_file(name));
+    if (!in) return nullptr;
+    return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  }
+
+  std::filesystem::path dir_;
+  std::vector<std::string> exercises_;
+};
+
 // What the crash handler and the stuck-step reporter need, prepared before the test runs:
 // a signal handler may not allocate, so the results file's path and its first lines wait here.
 struct FatalReport {
@@ -284,7 +420,8 @@ void prepare_fatal_report(const std::filesystem::path& file, const std::string& 
 
 class ResultRecorder : public testing::EmptyTestEventListener {
  public:
-  explicit ResultRecorder(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  ResultRecorder(std::filesystem::path dir, const TeachingPrinter& printer)
+      : dir_(dir), printer_(printer), exercism_(std::move(dir)) {}
 
   void OnTestStart(const testing::TestInfo& info) override {
     file_.clear();
@@ -296,10 +433,13 @@ class ResultRecorder : public testing::EmptyTestEventListener {
     std::error_code ignored;
     std::filesystem::create_directories(file_.parent_path(), ignored);
     // Until the test ends, it counts as failed: if the process dies now, this is what stays.
-    write_file(file_, result_text(name, "failed", "killed",
-                                  "the test did not finish: it crashed, or it hung and was "
-                                  "stopped by ctest's timeout (run it alone to see why)"));
+    const std::string did_not_finish =
+        "the test did not finish: it crashed, or it hung and was stopped by ctest's timeout "
+        "(run it alone to see why)";
+    write_file(file_, result_text(name, "failed", "killed", did_not_finish));
+    exercism_.record(info, "error", did_not_finish);
     prepare_fatal_report(file_, name);
+    current_ = &info;
   }
 
   void OnTestEnd(const testing::TestInfo& info) override {
@@ -307,9 +447,16 @@ class ResultRecorder : public testing::EmptyTestEventListener {
     if (file_.empty()) return;
     const testing::TestResult& result = *info.result();
     std::string status = result.Skipped() ? "skipped" : result.Failed() ? "failed" : "passed";
-    write_file(file_, result_text(test_name(info), status,
-                                  result.Failed() ? failure_reason(result) : "none",
+    std::string reason = result.Failed() ? failure_reason(result) : "none";
+    write_file(file_, result_text(test_name(info), status, reason,
                                   result.Failed() ? first_failure(result) : ""));
+    exercism_.record(info, exercism_status(status, reason), printer_.test_text() + closing_lines());
+    current_ = nullptr;
+  }
+
+  // A step stuck without co_await ends the process before OnTestEnd: record it now.
+  void record_stuck(const std::string& message) {
+    if (current_ && !file_.empty()) exercism_.record(*current_, "error", message);
   }
 
  private:
@@ -318,7 +465,12 @@ class ResultRecorder : public testing::EmptyTestEventListener {
   }
   std::filesystem::path dir_;
   std::filesystem::path file_;
+  const TeachingPrinter& printer_;
+  ExercismReport exercism_;
+  const testing::TestInfo* current_ = nullptr;  // the test running now
 };
+
+ResultRecorder* recorder = nullptr;  // for the stuck-step reporter
 
 // ---- a step that never returns (reported by the runtime's watchdog thread) -----------------
 
@@ -328,6 +480,7 @@ void record_stuck_step(const std::string& message) {
   if (fatal_report.path[0] == '\0') return;
   write_file(fatal_report.path,
              std::string(fatal_report.head) + "reason=stuck\nmessage=" + one_line(message) + "\n");
+  if (recorder) recorder->record_stuck(message + "\n" + grading::hints_pointer() + "\n");
 }
 
 // ---- a crash -------------------------------------------------------------------------------
@@ -472,7 +625,9 @@ int main(int argc, char** argv) {
   grading::set_stuck_step_reporter(record_stuck_step);
   install_crash_handler();
   testing::TestEventListeners& listeners = testing::UnitTest::GetInstance()->listeners();
-  listeners.Append(new TeachingPrinter(listeners.Release(listeners.default_result_printer())));
-  listeners.Append(new ResultRecorder(results_dir()));
+  auto* printer = new TeachingPrinter(listeners.Release(listeners.default_result_printer()));
+  listeners.Append(printer);  // the listeners own what they are given
+  recorder = new ResultRecorder(results_dir(), *printer);
+  listeners.Append(recorder);
   return RUN_ALL_TESTS();
 }

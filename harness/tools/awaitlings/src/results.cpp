@@ -1,0 +1,162 @@
+#include "results.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <system_error>
+
+namespace awaitlings {
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::optional<TestResult> parse_result(std::string_view text) {
+  TestResult result;
+  std::istringstream lines{std::string(text)};
+  for (std::string line; std::getline(lines, line);) {
+    auto equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    std::string key = line.substr(0, equals);
+    std::string value = line.substr(equals + 1);
+    if (key == "test") result.test = value;
+    if (key == "status") result.status = value;
+    if (key == "reason") result.reason = value;
+    if (key == "message") result.message = value;
+  }
+  if (result.test.empty() || result.status.empty()) return std::nullopt;
+  return result;
+}
+
+std::vector<std::string> parse_test_list(std::string_view cmake_text, std::string_view id) {
+  std::string text(cmake_text);
+  std::regex list_line("set\\( *" + std::string(id) + "_grader_TESTS ([^)\\n]*)\\)");
+  std::smatch match;
+  std::vector<std::string> tests;
+  if (!std::regex_search(text, match, list_line)) return tests;
+  std::istringstream names(match[1].str());
+  std::string prefix = std::string(id) + ".";
+  for (std::string name; names >> name;) {
+    if (name.rfind(prefix, 0) == 0) name.erase(0, prefix.size());
+    tests.push_back(name);
+  }
+  return tests;
+}
+
+std::map<std::string, std::string> parse_full_messages(std::string_view json_text) {
+  std::map<std::string, std::string> messages;
+  auto report = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object() || !report.contains("tests") || !report["tests"].is_array()) {
+    return messages;
+  }
+  for (const auto& test : report["tests"]) {
+    if (!test.is_object()) continue;
+    auto name = test.find("name");
+    auto message = test.find("message");
+    if (name != test.end() && name->is_string() && message != test.end() && message->is_string()) {
+      messages[name->get<std::string>()] = message->get<std::string>();
+    }
+  }
+  return messages;
+}
+
+ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
+  ChapterResults loaded;
+  std::error_code error;
+  // The learner's grader only: not chNN_grader_stub or the mistakes of other presets.
+  std::regex list_file("^" + chapter.id() + "_grader\\[[0-9]+\\]_tests\\.cmake$");
+  for (const auto& entry : fs::directory_iterator(paths.chapter_build_dir(chapter), error)) {
+    if (std::regex_match(entry.path().filename().string(), list_file)) {
+      auto tests = parse_test_list(read_file(entry.path()), chapter.id());
+      loaded.tests.insert(loaded.tests.end(), tests.begin(), tests.end());
+    }
+  }
+  fs::path dir = paths.results(chapter);
+  std::vector<std::string> recorded;
+  // A parameterised test's name holds a '/': its file lies deeper. The name comes from test=.
+  for (auto it = fs::recursive_directory_iterator(dir, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (it->path().extension() != ".result") continue;
+    auto result = parse_result(read_file(it->path()));
+    if (!result) continue;
+    loaded.written[result->test] = fs::last_write_time(it->path(), error);
+    recorded.push_back(result->test);
+    loaded.results[result->test] = *result;
+  }
+  // Without a test list (the grader was never built), the results are all there is.
+  if (loaded.tests.empty()) {
+    std::sort(recorded.begin(), recorded.end());
+    loaded.tests = recorded;
+  }
+  loaded.full_messages = parse_full_messages(read_file(dir / "results.json"));
+  return loaded;
+}
+
+Summary summarize(const ChapterResults& results,
+                  std::optional<fs::file_time_type> exercise_written) {
+  Summary summary;
+  bool started = false;  // a failure other than a TODO: the learner has written something
+  std::optional<fs::file_time_type> oldest;
+  for (const std::string& test : results.tests) {
+    ++summary.total;
+    auto found = results.results.find(test);
+    if (found == results.results.end()) continue;
+    ++summary.run;
+    const TestResult& result = found->second;
+    if (result.status == "passed") {
+      ++summary.passed;
+    } else if (result.status == "failed") {
+      if (result.reason != "not_started") started = true;
+      if (!summary.first_failure) summary.first_failure = test;
+    }
+    auto written = results.written.find(test);
+    if (written != results.written.end() && (!oldest || written->second < *oldest)) {
+      oldest = written->second;
+    }
+  }
+  if (summary.total > 0 && summary.passed == summary.total) {
+    summary.status = Status::Done;
+  } else if (summary.run == 0) {
+    summary.status = Status::NotRunYet;
+  } else if (summary.passed == 0 && !started) {
+    summary.status = Status::NotStarted;
+  } else {
+    summary.status = Status::InProgress;
+  }
+  // Stale when the file changed after the oldest of the tests' last runs: some verdict shown is
+  // about code that is no longer there.
+  summary.stale = oldest && exercise_written && *exercise_written > *oldest;
+  return summary;
+}
+
+std::string status_word(Status status) {
+  switch (status) {
+    case Status::Done:
+      return "done";
+    case Status::InProgress:
+      return "in progress";
+    case Status::NotStarted:
+      return "not started";
+    case Status::NotRunYet:
+      return "not run yet";
+  }
+  return "";
+}
+
+Summary summarize_chapter(const Paths& paths, const Chapter& chapter) {
+  std::error_code error;
+  auto written = fs::last_write_time(paths.exercise(chapter), error);
+  return summarize(load_results(paths, chapter),
+                   error ? std::nullopt : std::optional<fs::file_time_type>(written));
+}
+
+}  // namespace awaitlings
