@@ -577,7 +577,10 @@ int ParserCore::on_message_complete(llhttp_t* parser) {
   const bool connection_allows =
       !headers.has_token("Connection", "close") &&
       (core.message_.version == Version::Http11 || headers.has_token("Connection", "keep-alive"));
-  core.message_.keep_alive = llhttp_should_keep_alive(parser) != 0 && connection_allows;
+  // From llhttp only what it alone knows: a body that lasts until EOF ends the connection. Its
+  // reading of Connection itself depends on whitespace (found by fuzzing: tabs around
+  // "keep-alive" in HTTP/1.0 changed its verdict after a round trip), so ours decides that.
+  core.message_.keep_alive = llhttp_message_needs_eof(parser) == 0 && connection_allows;
   core.pause_ = Pause::MessageComplete;
   // Inside llhttp_finish there are no more bytes to position: no pause (feed_eof completes it).
   return core.finishing_ ? 0 : HPE_PAUSED;
