@@ -5,7 +5,7 @@
 namespace aio::detail {
 
 IoWait::~IoWait() {
-  if (watching_) task_->loop().reactor().unwatch(fd_, interest_);
+  if (watching_) task_->loop().reactor().unwatch(fd_, interest_, *this);
 }
 
 bool IoWait::await_suspend(std::coroutine_handle<>, SourceLocation where) {
@@ -26,7 +26,7 @@ void IoWait::io_ready() {
 }
 
 void IoWait::cancel() {
-  task_->loop().reactor().unwatch(fd_, interest_);
+  task_->loop().reactor().unwatch(fd_, interest_, *this);
   watching_ = false;
   task_->wake();
 }

@@ -222,8 +222,9 @@ void Stream::shutdown_write() noexcept {
 }
 
 Task<std::size_t> Stream::read_some(std::span<char> buffer) {
-  if (fd_ < 0) throw NetError("read from a closed stream", EBADF);
   while (true) {
+    // Also after a wait: the stream may have been closed meanwhile (close() wakes the waiter).
+    if (fd_ < 0) throw NetError("read from a closed stream", EBADF);
     ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), 0);
     if (got >= 0) co_return static_cast<std::size_t>(got);
     if (errno == EINTR) continue;
@@ -248,8 +249,8 @@ Task<> Stream::read_exact(std::span<char> buffer) {
 }
 
 Task<> Stream::write_all(std::string_view data) {
-  if (fd_ < 0) throw NetError("write to a closed stream", EBADF);
   while (!data.empty()) {
+    if (fd_ < 0) throw NetError("write to a closed stream", EBADF);
     ssize_t sent = ::send(fd_, data.data(), data.size(), send_flags);
     if (sent >= 0) {
       data.remove_prefix(static_cast<std::size_t>(sent));  // a partial write: send the rest
@@ -289,8 +290,8 @@ void Listener::close() noexcept {
 }
 
 Task<Stream> Listener::accept() {
-  if (fd_ < 0) throw NetError("accept on a closed listener", EBADF);
   while (true) {
+    if (fd_ < 0) throw NetError("accept on a closed listener", EBADF);
     sockaddr_storage peer{};
     socklen_t length = sizeof peer;
     int fd = ::accept(fd_, reinterpret_cast<sockaddr*>(&peer), &length);

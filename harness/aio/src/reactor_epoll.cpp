@@ -49,19 +49,23 @@ class EpollReactor final : public Reactor {
     if (!previous) ++watched_;
   }
 
-  void unwatch(int fd, Interest interest) noexcept override {
+  void unwatch(int fd, Interest interest, const IoWaiter& waiter) noexcept override {
     auto found = entries_.find(fd);
-    if (found == entries_.end()) return;
-    if (std::exchange(slot(found->second, interest), nullptr)) --watched_;
+    if (found == entries_.end() || slot(found->second, interest) != &waiter) return;
+    slot(found->second, interest) = nullptr;
+    --watched_;
     update_noexcept(fd, found);
   }
 
   void forget(int fd) noexcept override {
     auto found = entries_.find(fd);
     if (found == entries_.end()) return;
-    watched_ -= (found->second.reader != nullptr) + (found->second.writer != nullptr);
-    found->second = Entry{found->second.registered};
-    update_noexcept(fd, found);
+    IoWaiter* reader = std::exchange(found->second.reader, nullptr);
+    IoWaiter* writer = std::exchange(found->second.writer, nullptr);
+    watched_ -= (reader != nullptr) + (writer != nullptr);
+    update_noexcept(fd, found);  // before close(): the kernel still knows the descriptor
+    if (reader) reader->io_ready();
+    if (writer) writer->io_ready();
   }
 
   void add_wakeup(int fd) override {

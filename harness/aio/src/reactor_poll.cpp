@@ -28,16 +28,17 @@ class PollReactor final : public Reactor {
     waiting = &waiter;
   }
 
-  void unwatch(int fd, Interest interest) noexcept override {
+  void unwatch(int fd, Interest interest, const IoWaiter& waiter) noexcept override {
     auto found = entries_.find(fd);
-    if (found == entries_.end()) return;
-    if (std::exchange(slot(found->second, interest), nullptr)) --watched_;
-    if (!found->second.reader && !found->second.writer) entries_.erase(found);
+    if (found == entries_.end() || slot(found->second, interest) != &waiter) return;
+    take(fd, interest);
   }
 
   void forget(int fd) noexcept override {
-    unwatch(fd, Interest::Read);
-    unwatch(fd, Interest::Write);
+    IoWaiter* reader = take(fd, Interest::Read);
+    IoWaiter* writer = take(fd, Interest::Write);
+    if (reader) reader->io_ready();
+    if (writer) writer->io_ready();
   }
 
   void add_wakeup(int fd) override { wakeups_.push_back(fd); }

@@ -196,6 +196,40 @@ TEST_P(Net, ACancelledReadLosesNoBytes) {
   EXPECT_EQ(later, "xyz");
 }
 
+// A stream closed while a task waits to read from it: the reader resumes and fails with a clear
+// error instead of waiting for ever; and a new socket that gets the same descriptor number is
+// not disturbed by the old waiter.
+TEST_P(Net, ClosingAStreamWakesItsReader) {
+  std::string message = rec_.run([]() -> aio::Task<std::string> {
+    auto listener = aio::net::listen("127.0.0.1", 0);
+    aio::net::Stream client = co_await aio::net::connect("127.0.0.1", listener.port());
+    aio::net::Stream peer = co_await listener.accept();
+    auto reader = aio::create_task(
+        [&client]() -> aio::Task<std::string> {
+          std::vector<char> buffer(4);
+          try {
+            co_await client.read_exact(buffer);
+          } catch (const aio::net::NetError& e) {
+            co_return e.what();
+          }
+          co_return "read";
+        },
+        "reader");
+    co_await aio::sleep(1ms);  // the reader is waiting now
+    client.close();
+    std::string error = co_await reader;
+    // The descriptor number is free again; a new connection may get it and must work.
+    aio::net::Stream again = co_await aio::net::connect("127.0.0.1", listener.port());
+    aio::net::Stream other = co_await listener.accept();
+    co_await other.write_all("ok");
+    std::vector<char> reply(2);
+    co_await again.read_exact(reply);
+    EXPECT_EQ(text_of(reply), "ok");
+    co_return error;
+  });
+  EXPECT_NE(message.find("closed stream"), std::string::npos) << message;
+}
+
 TEST_P(Net, AcceptIsCancellable) {
   rec_.run([]() -> aio::Task<> {
     auto listener = aio::net::listen("127.0.0.1", 0);

@@ -42,9 +42,12 @@ class Reactor {
   // One-shot: when `fd` is ready for `interest`, call waiter.io_ready() once, from wait(). At
   // most one waiter per (fd, interest) at a time.
   virtual void watch(int fd, Interest interest, IoWaiter& waiter) = 0;
-  // Stop waiting (a cancelled wait). Does nothing if not watched.
-  virtual void unwatch(int fd, Interest interest) noexcept = 0;
-  // The socket is about to be closed: forget both directions.
+  // Stop waiting (a cancelled wait). Does nothing unless `waiter` is the one watching: the
+  // descriptor may have been closed and its number reused by another socket meanwhile.
+  virtual void unwatch(int fd, Interest interest, const IoWaiter& waiter) noexcept = 0;
+  // The socket is about to be closed: forget both directions, and tell their waiters (so that a
+  // task waiting on a socket closed under it resumes, and fails on the closed socket, instead of
+  // waiting for ever).
   virtual void forget(int fd) noexcept = 0;
   // A descriptor that only wakes the wait (the loop's to_thread wake-up); nobody is called.
   virtual void add_wakeup(int fd) = 0;
