@@ -584,7 +584,8 @@ void Loop::end_step(const detail::TaskStateBase& task, const detail::PromiseBase
       computed ? "the event loop was blocked by computation — run CPU-heavy work on a worker "
                  "thread: co_await aio::to_thread(fn, args...)"
                : "the event loop was blocked — use co_await aio::sleep, not "
-                 "std::this_thread::sleep_for";
+                 "std::this_thread::sleep_for, and wait for other work with co_await, not "
+                 "future.get() or thread.join()";
   diagnose(Diagnostic::Kind::SlowStep, "Executing task '" + task.name() + "' took " +
                                            seconds_text(took) + " in " +
                                            detail::task_name_for(frame) + " (" + file + ", " +
