@@ -524,7 +524,7 @@ inline ::testing::AssertionResult ran_together(const Probe& probe, const std::st
             << function << " were all made by the same job, one after "
             << "another on one worker thread " << waited << ". The work is off the loop, but "
             << "not in parallel: one job is one thread.\nWhat you missed: give each block its "
-               "own job. "
+               "own job: "
             << remedy << "\n";
   } else if (peak == 1) {
     failure << "the checksum jobs of " << function << " ran one at a time: each began only "

@@ -113,7 +113,8 @@ TEST(ChecksumAllBlocking, ComputesOnTheLoopAndStarvesTheHeartbeat) {
 }
 
 TEST(ChecksumAllBlocking, ResultsInTheOrderOfTheBlocksFromTheGivenFunction) {
-  for (int count : {grading::random_int(1, 12), 0}) {
+  // At least two blocks (one block has no order to get wrong), then none.
+  for (int count : {grading::random_int(2, 12), 0}) {
     SCOPED_TRACE(std::to_string(count) + " blocks");
     const auto blocks = random_blocks(count);
     auto probe = make_probe(blocks);
