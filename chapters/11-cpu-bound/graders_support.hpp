@@ -16,7 +16,12 @@
 // - a limit to exceed: a call waits until N calls run at once (fewer when fewer are left), then a
 //   while longer for more than N to run (a bound on jobs in flight is only proven if breaking it
 //   would have been seen);
-// - burn: a call computes for a given amount of its thread's CPU time.
+// - burn: a call computes for a given amount of its thread's CPU time;
+// - a neighbour: a call waits until another task's job (not the exercise's) has had a worker
+//   (a pipeline that holds every worker, even blocked, starves the rest of the program).
+// Each copy of the function handed to the exercise is numbered, and every call notes the copy it
+// came through: aio::to_thread copies the function into each job, so calls that all came through
+// one copy on one worker thread were all made by one job.
 // Every wait is bounded in real time: when one expires the probe notes it and no later call
 // waits, so a wrong solution fails in about a second instead of hanging. A call made on the
 // loop's thread never waits (nothing else could run meanwhile).
@@ -157,6 +162,8 @@ struct Call {
   int ticks_at_start = 0;
   int ticks_during = 0;  // heartbeat ticks while it ran
   bool waited_in_vain = false;
+  std::thread::id thread;
+  int copy = 0;  // which copy of the function made the call (one per to_thread job)
 };
 
 class Probe {
@@ -171,7 +178,8 @@ class Probe {
   std::shared_ptr<Beats> beats;                 // wait until it ticked twice during the call
   int limit_to_exceed = 0;  // wait `exceed_wait` for more than this many to run at once
   Duration exceed_wait = 100ms;
-  Duration burn{};  // CPU time each call computes
+  Duration burn{};                  // CPU time each call computes
+  bool wait_for_neighbour = false;  // wait until the neighbour's job has run
   Duration bound = 1s;
 
   // Blocks the probe knows (their position, for reverse_finish and for messages), and the tag.
@@ -182,15 +190,15 @@ class Probe {
   // What a right answer is for this block: the real checksum, marked with the tag.
   std::uint64_t expected(const Block& block) const { return ch11::checksum(block) ^ tag; }
 
-  // The function handed to the exercises. It holds the probe by shared_ptr (copies of it may
-  // sit in jobs that outlive the test's stack frame by a moment).
-  static ch11::ChecksumFn function(std::shared_ptr<Probe> probe) {
-    return [probe](const Block& block) { return probe->call(block); };
-  }
+  // The function handed to the exercises (defined below, after Caller).
+  static ch11::ChecksumFn function(std::shared_ptr<Probe> probe);
 
-  std::uint64_t call(const Block& block) {
+  // A new number for a copy of that function (copies are made on any thread).
+  int next_copy() { return copies_.fetch_add(1) + 1; }
+
+  std::uint64_t call(const Block& block, int copy) {
     const bool on_loop = std::this_thread::get_id() == loop_thread;
-    std::size_t me = begin(block, on_loop);
+    std::size_t me = begin(block, on_loop, copy);
     if (!on_loop) wait_as_asked(me);
     if (burn > 0ns) burn_cpu(burn);
     std::uint64_t sum = ch11::checksum(block) ^ tag;
@@ -209,11 +217,25 @@ class Probe {
     return peak_;
   }
 
+  // The neighbour's job (another task's, on a worker) calls this when it runs.
+  void neighbour_runs() {
+    std::lock_guard lock(mutex_);
+    neighbour_ran_ = true;
+    changed_.notify_all();
+  }
+  // A call waited `bound` in vain for the neighbour's job to get a worker.
+  bool neighbour_starved() const {
+    std::lock_guard lock(mutex_);
+    return neighbour_starved_;
+  }
+
  private:
-  std::size_t begin(const Block& block, bool on_loop) {
+  std::size_t begin(const Block& block, bool on_loop, int copy) {
     std::lock_guard lock(mutex_);
     Call call;
     call.name = block.name;
+    call.thread = std::this_thread::get_id();
+    call.copy = copy;
     auto it = index_of.find(block.name);
     call.index = it == index_of.end() ? calls_.size() : it->second;
     call.on_loop_thread = on_loop;
@@ -282,6 +304,13 @@ class Probe {
       // keeps the limit always waits this long.
       changed_.wait_for(lock, exceed_wait, [&] { return running_ > limit_to_exceed; });
     }
+    if (wait_for_neighbour && !broken_ &&
+        !changed_.wait_for(lock, bound, [&] { return broken_ || neighbour_ran_; })) {
+      // Not `wait`: this expiry has its own message (the neighbour found no free worker).
+      broken_ = true;
+      neighbour_starved_ = true;
+      changed_.notify_all();
+    }
   }
 
   static void burn_cpu(Duration amount) {
@@ -306,36 +335,44 @@ class Probe {
   int begun_ = 0;
   int events_ = 0;
   bool broken_ = false;
+  bool neighbour_ran_ = false;
+  bool neighbour_starved_ = false;
+  std::atomic<int> copies_{0};
 };
+
+// The graders' checksum function. It holds the probe by shared_ptr (copies of it may sit in jobs
+// that outlive the test's stack frame by a moment). Every copy gets a number of its own, a move
+// keeps it: aio::to_thread copies the function into each job it makes.
+class Caller {
+ public:
+  explicit Caller(std::shared_ptr<Probe> probe)
+      : probe_(std::move(probe)), copy_(probe_->next_copy()) {}
+  Caller(const Caller& other) : probe_(other.probe_), copy_(probe_->next_copy()) {}
+  Caller(Caller&&) noexcept = default;
+  Caller& operator=(const Caller& other) {
+    probe_ = other.probe_;
+    copy_ = probe_->next_copy();
+    return *this;
+  }
+  Caller& operator=(Caller&&) noexcept = default;
+  ~Caller() = default;
+
+  std::uint64_t operator()(const Block& block) const { return probe_->call(block, copy_); }
+
+ private:
+  std::shared_ptr<Probe> probe_;
+  int copy_ = 0;
+};
+
+inline ch11::ChecksumFn Probe::function(std::shared_ptr<Probe> probe) {
+  return Caller(std::move(probe));
+}
 
 inline std::shared_ptr<Probe> make_probe(const std::vector<Block>& blocks) {
   auto probe = std::make_shared<Probe>();
   probe->tag = (static_cast<std::uint64_t>(grading::random_int(1, 1 << 30)) << 20) | 0x5a5;
   probe->expect_blocks(blocks);
   return probe;
-}
-
-// ---- running ------------------------------------------------------------------------------
-
-// grading::run with a chosen number of worker threads for aio::to_thread (the default is one per
-// core: two on a small machine, which would hide a missing limit of 3).
-template <class T>
-Run<T> run_with_workers(aio::Task<T> task, std::size_t workers, grading::Settings settings = {}) {
-  Run<T> result;
-  auto start = std::chrono::steady_clock::now();
-  aio::RunOptions options = grading::options_for(settings, result.loops);
-  options.workers = workers;
-  result.value = grading::detail::capture<T>(
-      [&]() -> T { return aio::run(std::move(task), options); }, result.error);
-  result.real_elapsed = std::chrono::steady_clock::now() - start;
-  if (!result.loops.empty()) result.elapsed = result.loops.back().elapsed;
-  return result;
-}
-
-inline grading::Settings real_clock() {
-  grading::Settings settings;
-  settings.clock = aio::Clock::Real;
-  return settings;
 }
 
 // ---- checks -------------------------------------------------------------------------------
@@ -357,10 +394,15 @@ template <class T>
   return grading::finished(run);
 }
 
+// How the function under test computes: right in the coroutine, or in to_thread jobs (the
+// messages about results in the wrong order differ).
+enum class Computes { InTheCoroutine, InJobs };
+
 // The results are the probe's checksums of the blocks, in the order of the blocks.
 inline ::testing::AssertionResult sums_in_order(const Run<Sums>& run, const Probe& probe,
                                                 const std::vector<Block>& blocks,
-                                                const std::string& function) {
+                                                const std::string& function,
+                                                Computes computes = Computes::InJobs) {
   if (run.error) return grading::finished(run);
   const Sums& sums = *run.value;
   Sums expected, untagged;
@@ -384,9 +426,16 @@ inline ::testing::AssertionResult sums_in_order(const Run<Sums>& run, const Prob
     failure << "the right checksums, in the wrong order: result " << i << " is " << hex(sums[i])
             << ", the checksum of another block; expected " << hex(expected[i]) << " (block \""
             << blocks[i].name << "\").\nWhat you missed: the results must come back in the "
-            << "order of the blocks, whatever order the jobs finish in (here the jobs finished "
-               "in reverse). aio::gather gives its results in the order of the Tasks you gave "
-               "it; do not collect them as they arrive.\n";
+            << "order of the blocks";
+    if (computes == Computes::InTheCoroutine) {
+      failure << ": result i is the checksum of blocks[i]. Go through the blocks from the first "
+                 "and push_back each checksum as you compute it.\n";
+    } else {
+      failure << ", whatever order the jobs finish in";
+      if (probe.reverse_finish) failure << " (here the jobs finished in reverse)";
+      failure << ". aio::gather gives its results in the order of the Tasks you gave it; do not "
+                 "collect them as they arrive.\n";
+    }
   } else {
     std::size_t i = 0;
     while (i < sums.size() && sums[i] == expected[i]) ++i;
@@ -407,6 +456,9 @@ inline ::testing::AssertionResult ran_on_workers(const Probe& probe, const std::
   failure << on_loop << " of the " << calls.size() << " checksum calls of " << function
           << " ran on the event loop's own thread";
   if (on_loop == calls.size()) failure << " (all of them)";
+  if (calls.size() == 1)
+    failure << ". One block is no exception (no shortcut that computes it right there: the one "
+               "checksum still blocks the loop for all of its time)";
   failure << ". While a checksum computes there, no other task can run: the loop has one "
              "thread, and a coroutine that computes holds it until it reaches a co_await. "
              "aio::gather alone does not help: it runs coroutines concurrently, not in parallel, "
@@ -438,30 +490,61 @@ inline ::testing::AssertionResult heartbeat_ticked_during_calls(const Probe& pro
   return ::testing::AssertionSuccess();
 }
 
+// What the jobs of a function should have been, for ran_together's messages.
+inline const std::string gather_the_jobs =
+    "create one Task per block first (aio::to_thread(checksum, block), no co_await yet), then "
+    "co_await aio::gather(std::move(tasks)): they all start together and run in parallel.";
+
+// The calls were made by one job: more than one, all off the loop, on one thread, through one copy
+// of the function (to_thread copies it into each job it makes).
+inline bool made_by_one_job(const std::vector<Call>& calls) {
+  if (calls.size() < 2) return false;
+  for (const auto& call : calls) {
+    if (call.on_loop_thread || call.thread != calls.front().thread ||
+        call.copy != calls.front().copy)
+      return false;
+  }
+  return true;
+}
+
 // All calls were running at the same time at some moment (the probe's rendezvous was met), and
-// so were started together.
-inline ::testing::AssertionResult ran_together(const Probe& probe, const std::string& function) {
+// so were started together. `remedy` says how `function` should start its jobs.
+inline ::testing::AssertionResult ran_together(const Probe& probe, const std::string& function,
+                                               const std::string& remedy = gather_the_jobs) {
   const auto calls = probe.calls();
   bool in_vain = false;
   for (const auto& call : calls) in_vain = in_vain || call.waited_in_vain;
   const int peak = probe.peak();
   if (!in_vain) return ::testing::AssertionSuccess();
   auto failure = ::testing::AssertionFailure();
-  if (peak == 1) {
-    failure << "the checksum jobs of " << function << " ran one at a time: each job began only "
-            << "after the one before had ended, though there were workers free for all of them "
-            << "(the graders' jobs wait for each other, so a job waited "
-            << format_duration(probe.bound)
-            << " in vain).\nWhat you missed: co_await each "
-               "aio::to_thread in turn and the jobs run in sequence, on another thread but no "
-               "faster. Create one Task per block first (aio::to_thread(checksum, block), no "
-               "co_await yet), then co_await aio::gather(std::move(tasks)): they all start "
-               "together and run in parallel.\n";
+  const std::string waited = "(the graders' checksums wait for each other, so one waited " +
+                             format_duration(probe.bound) + " in vain)";
+  if (peak == 1 && made_by_one_job(calls)) {
+    failure << "one to_thread job computed every block: the " << calls.size() << " checksums of "
+            << function << " were all made by the same job, one after "
+            << "another on one worker thread " << waited << ". The work is off the loop, but "
+            << "not in parallel: one job is one thread.\nWhat you missed: give each block its "
+               "own job: "
+            << remedy << "\n";
+  } else if (peak == 1) {
+    failure << "the checksum jobs of " << function << " ran one at a time: each began only "
+            << "after the one before had ended, though " << calls.size() << " were ready "
+            << "together and there was a worker for each " << waited << ". Two ways to get "
+            << "there: each job awaited before the next one was made (co_await "
+               "aio::to_thread(...) in a loop runs the jobs in sequence, on another thread but no "
+               "faster), or the loop's thread blocked while a job ran (.get() on a std::future, "
+               "std::thread::join): then no other coroutine could run to start its own job.\n"
+               "What you missed: "
+            << remedy << " Wait for a job only with co_await, which lets the loop run the "
+            << "others meanwhile.\n";
   } else {
     failure << "at most " << peak << " checksum jobs of " << function << " ran at once, though "
-            << "there were " << calls.size() << " blocks and a worker for each: the jobs were "
-            << "not all started together.\nWhat you missed: create one to_thread Task per block, "
-               "then one aio::gather over all of them.\n";
+            << "there were " << calls.size() << " of them ready together and a worker for each "
+            << waited << ": the jobs were not all started together (in batches of a few, say "
+            << "of std::thread::hardware_concurrency()?). How many run at once is the pool's "
+               "business: it has as many workers as it was given, and queues the rest.\nWhat "
+               "you missed: "
+            << remedy << "\n";
   }
   return failure << grading::hints_pointer();
 }

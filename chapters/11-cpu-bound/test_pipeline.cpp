@@ -63,34 +63,100 @@ std::vector<Download> random_downloads(int count, int min_ms = 100, int max_ms =
   return downloads;
 }
 
+// ---- a neighbour: the rest of the program -------------------------------------------------
+
+// The neighbour's job: it only says that it got a worker (the probe's calls may be waiting for
+// that).
+void neighbours_job(std::shared_ptr<Probe> probe) {
+  probe->neighbour_runs();
+}
+
+// Another task of the program, beside the pipeline: at `at` (when a batch of downloads ends), it
+// needs a worker for a job of its own (a file read, another pipeline's checksum).
+aio::Task<> neighbour(Duration at, std::shared_ptr<Probe> probe) {
+  co_await aio::sleep(at);
+  // Timers due at one instant fire in the order they were set, and this one may have been set
+  // first: let every file whose download ended at this instant go first and submit its job, so
+  // that this job comes after theirs in the pool's queue.
+  for (int i = 0; i < 4; ++i) co_await aio::sleep(0s);
+  co_await aio::to_thread(neighbours_job, std::move(probe));
+}
+
+// Runs `work` beside the neighbour. The outcome is work's; if work fails, the neighbour is
+// cancelled (and awaited: no task is left behind).
+template <class T>
+aio::Task<T> beside_a_neighbour(aio::Task<T> work, Duration at, std::shared_ptr<Probe> probe) {
+  auto other = aio::create_task(neighbour(at, std::move(probe)), "neighbour");
+  std::optional<T> value;
+  std::exception_ptr error;
+  try {
+    value.emplace(co_await std::move(work));
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) other.cancel();
+  try {
+    co_await other;
+  } catch (const aio::CancelledError&) {
+    // cancelled above: expected
+  }
+  if (error) std::rethrow_exception(error);
+  co_return std::move(*value);
+}
+
+// ---- running a pipeline ---------------------------------------------------------------------
+
 struct Pipeline {
   Run<Results> run;
   std::shared_ptr<Probe> probe;
   std::shared_ptr<Fetches> fetches;
   std::vector<Block> blocks;  // what the fetch returns, per download
+  // The call itself threw, before it returned a Task (run.error holds the exception).
+  bool threw_when_called = false;
 };
 
-// Runs download_and_check (max_jobs 0) or download_and_check_limited (max_jobs given) with the
+struct PipelineOptions {
+  std::optional<int> max_jobs{};               // set: download_and_check_limited
+  std::size_t workers = 2;                     // the pool's worker threads
+  std::function<void(Probe&)> configure = {};  // what the probe's calls wait for
+  std::optional<Duration> neighbour_at{};      // set: a neighbour needs a worker then
+};
+
+// The exercise's Task for these downloads (it may throw: a plain function that checks first).
+aio::Task<Results> make_pipeline(const std::vector<Download>& downloads,
+                                 const PipelineOptions& options, const ch11::FetchFn& fetch,
+                                 const ch11::ChecksumFn& checksum) {
+  if (options.max_jobs)
+    return ch11::download_and_check_limited(downloads, *options.max_jobs, fetch, checksum);
+  return ch11::download_and_check(downloads, fetch, checksum);
+}
+
+// Runs download_and_check (no max_jobs) or download_and_check_limited (max_jobs given) with the
 // graders' fetch and checksum.
-Pipeline run_pipeline(const std::vector<Download>& downloads, std::optional<int> max_jobs,
-                      std::size_t workers, const std::function<void(Probe&)>& configure = {}) {
+Pipeline run_pipeline(const std::vector<Download>& downloads, const PipelineOptions& options) {
   Pipeline result;
   result.fetches = std::make_shared<Fetches>();
   result.fetches->tag = std::to_string(grading::random_int(10000, 99999));
   for (const auto& download : downloads)
     result.blocks.push_back(fetched_block(download, result.fetches->tag));
   result.probe = make_probe(result.blocks);
-  if (configure) configure(*result.probe);
-  auto fetch = graders_fetch_fn(result.fetches);
-  auto checksum = Probe::function(result.probe);
-  grading::Settings settings;
-  settings.virtual_limit = std::chrono::minutes(10);
-  if (max_jobs) {
-    result.run = run_with_workers(
-        ch11::download_and_check_limited(downloads, *max_jobs, fetch, checksum), workers, settings);
+  if (options.configure) options.configure(*result.probe);
+  std::optional<aio::Task<Results>> pipeline;
+  try {
+    pipeline.emplace(make_pipeline(downloads, options, graders_fetch_fn(result.fetches),
+                                   Probe::function(result.probe)));
+  } catch (...) {
+    // Not a coroutine's way of failing: a coroutine's body, checks included, runs when awaited.
+    result.threw_when_called = true;
+    result.run.error = std::current_exception();
+    return result;
+  }
+  grading::Settings settings{.virtual_limit = std::chrono::minutes(10), .workers = options.workers};
+  if (options.neighbour_at) {
+    result.run = grading::run(
+        beside_a_neighbour(std::move(*pipeline), *options.neighbour_at, result.probe), settings);
   } else {
-    result.run =
-        run_with_workers(ch11::download_and_check(downloads, fetch, checksum), workers, settings);
+    result.run = grading::run(std::move(*pipeline), settings);
   }
   return result;
 }
@@ -228,7 +294,7 @@ TEST(DownloadAndCheck, EachChecksumRunsOnAWorkerAsSoonAsItsDownloadEnds) {
   for (int round = 0; round < 2; ++round) {
     const auto downloads = random_downloads(grading::random_int(3, 7));
     SCOPED_TRACE(std::to_string(downloads.size()) + " downloads");
-    auto pipeline = run_pipeline(downloads, std::nullopt, 2);
+    auto pipeline = run_pipeline(downloads, {});
     const auto& run = pipeline.run;
     ASSERT_TRUE(did_not_throw(run));
     ASSERT_TRUE(ran_on_workers(*pipeline.probe, "download_and_check"));
@@ -249,6 +315,38 @@ TEST(DownloadAndCheck, EachChecksumRunsOnAWorkerAsSoonAsItsDownloadEnds) {
   }
 }
 
+// Files whose downloads end at the same instant, a worker for each: their checksums run in
+// parallel (each job waits until all have begun). A helper that waits for its job with a blocking
+// call (.get(), join) holds the loop: the other files' helpers cannot even start their jobs.
+TEST(DownloadAndCheck, FilesDownloadedTogetherAreCheckedInParallel) {
+  const int count = grading::random_int(3, 5);
+  const Duration latency = random_ms(200, 2000);
+  std::vector<Download> downloads;
+  for (int i = 0; i < count; ++i)
+    downloads.push_back({"batch-" + std::to_string(i + 1) + ".dat", latency,
+                         static_cast<std::size_t>(grading::random_int(64, 1024))});
+  SCOPED_TRACE(std::to_string(count) + " downloads of " + format_duration(latency) +
+               " each, a worker for each");
+  auto pipeline =
+      run_pipeline(downloads, {.workers = static_cast<std::size_t>(count),
+                               .configure = [count](Probe& probe) { probe.rendezvous = count; }});
+  const auto& run = pipeline.run;
+  ASSERT_TRUE(did_not_throw(run));
+  ASSERT_TRUE(ran_on_workers(*pipeline.probe, "download_and_check"));
+  ASSERT_TRUE(ran_together(
+      *pipeline.probe, "download_and_check",
+      "one helper coroutine per file, all started together (aio::gather); in the helper, "
+      "co_await aio::to_thread(checksum, std::move(block)). Files downloaded at the same instant "
+      "then have their jobs on the workers at the same time."));
+  ASSERT_TRUE(grading::finished(run));
+  EXPECT_TRUE(grading::returned(run, expected_results(pipeline, downloads),
+                                "one {name, checksum} per download, in the order of the "
+                                "downloads."));
+  EXPECT_TRUE(grading::elapsed_is(run, latency,
+                                  "the downloads all take the same time, together; the jobs "
+                                  "cost no simulated time."));
+}
+
 TEST(DownloadAndCheck, ByDefaultFetchBlockAndChecksumDoTheWork) {
   grading::uses_learners("fetch_block");
   auto downloads = random_downloads(grading::random_int(2, 4));
@@ -266,7 +364,7 @@ TEST(DownloadAndCheck, ByDefaultFetchBlockAndChecksumDoTheWork) {
 }
 
 TEST(DownloadAndCheck, NoDownloadsGiveAnEmptyVectorAtOnce) {
-  auto pipeline = run_pipeline({}, std::nullopt, 2);
+  auto pipeline = run_pipeline({}, {});
   ASSERT_TRUE(grading::finished(pipeline.run));
   ASSERT_TRUE(grading::returned(pipeline.run, Results{}, "no downloads: an empty vector."));
   EXPECT_TRUE(grading::elapsed_is(pipeline.run, 0s, "nothing to download takes no time."));
@@ -279,7 +377,7 @@ TEST(DownloadAndCheckLimited, TheDownloadsAreNotLimitedOnlyTheJobs) {
   const int max_jobs = grading::random_int(1, 3);
   SCOPED_TRACE(std::to_string(downloads.size()) + " downloads, max_jobs " +
                std::to_string(max_jobs));
-  auto pipeline = run_pipeline(downloads, max_jobs, downloads.size());
+  auto pipeline = run_pipeline(downloads, {.max_jobs = max_jobs, .workers = downloads.size()});
   const auto& run = pipeline.run;
   ASSERT_TRUE(did_not_throw(run));
   ASSERT_TRUE(ran_on_workers(*pipeline.probe, "download_and_check_limited"));
@@ -296,11 +394,19 @@ TEST(DownloadAndCheckLimited, TheDownloadsAreNotLimitedOnlyTheJobs) {
       grading::elapsed_is(run, longest(downloads), "the longest download is the whole run."));
 }
 
+// A limit above this machine's core count, and above a small machine's written in the code (4): a
+// limit capped at either is seen.
+int more_jobs_than_cores() {
+  return std::max(5, static_cast<int>(std::thread::hardware_concurrency()) + 1);
+}
+
 TEST(DownloadAndCheckLimited, NeverMoreThanMaxJobsAtOnceAndNeverFewer) {
-  for (int max_jobs : {1, 3, grading::random_int(2, 4)}) {
+  for (int max_jobs : {1, 3, grading::random_int(2, 4), more_jobs_than_cores()}) {
     // Whole batches of downloads finish at the same instant: every one of them wants a worker
-    // at once. There is a worker for every file, so only the limit can hold jobs back; each job
-    // waits a while for more than max_jobs to be running (which a missing limit lets happen).
+    // at once. The pool has one worker more than max_jobs, so a missing limit lets one job too
+    // many run; each job waits a while for more than max_jobs to be running. Then a neighbour
+    // task needs a worker too: the jobs wait for its job to get the spare one, which a pipeline
+    // that occupies every worker (jobs submitted, then blocked inside) does not leave it.
     const int count = 2 * max_jobs + grading::random_int(1, max_jobs);
     const Duration latency = random_ms(200, 2000);
     std::vector<Download> downloads;
@@ -309,8 +415,14 @@ TEST(DownloadAndCheckLimited, NeverMoreThanMaxJobsAtOnceAndNeverFewer) {
                            static_cast<std::size_t>(grading::random_int(64, 1024))});
     SCOPED_TRACE(std::to_string(count) + " downloads of " + format_duration(latency) +
                  " each, max_jobs " + std::to_string(max_jobs));
-    auto pipeline = run_pipeline(downloads, max_jobs, static_cast<std::size_t>(count),
-                                 [max_jobs](Probe& probe) { probe.limit_to_exceed = max_jobs; });
+    auto pipeline = run_pipeline(downloads, {.max_jobs = max_jobs,
+                                             .workers = static_cast<std::size_t>(max_jobs) + 1,
+                                             .configure =
+                                                 [max_jobs](Probe& probe) {
+                                                   probe.limit_to_exceed = max_jobs;
+                                                   probe.wait_for_neighbour = true;
+                                                 },
+                                             .neighbour_at = latency});
     const auto& run = pipeline.run;
     ASSERT_TRUE(did_not_throw(run));
     ASSERT_TRUE(ran_on_workers(*pipeline.probe, "download_and_check_limited"));
@@ -333,7 +445,21 @@ TEST(DownloadAndCheckLimited, NeverMoreThanMaxJobsAtOnceAndNeverFewer) {
             std::to_string(count) +
             " files were ready at the same instant: jobs waited although "
             "a permit was free. Make the semaphore with max_jobs permits (not a number of your "
-            "own), and start every file's helper together (aio::gather)."));
+            "own, nor one capped at the number of cores: max_jobs is the caller's choice), and "
+            "start every file's helper together (aio::gather)."));
+    ASSERT_TRUE(holds(
+        !pipeline.probe->neighbour_starved(),
+        "while " + std::to_string(max_jobs) + " checksum job" + (max_jobs == 1 ? "" : "s") +
+            " of the pipeline ran, another task's to_thread job found no free worker, though the "
+            "pool has " +
+            std::to_string(max_jobs + 1) +
+            ": the pipeline's other jobs were already on the workers, waiting there for their "
+            "turn (a std::counting_semaphore, a std::mutex or a condition variable inside the "
+            "job?). A job that waits on a worker holds that worker, and the rest of the program "
+            "has none left.\nWhat you missed: keep the jobs beyond the limit OFF the pool: the "
+            "file's coroutine waits for a permit on the loop (auto permit = co_await "
+            "semaphore.acquire(), an aio::Semaphore), and only then submits its job with co_await "
+            "aio::to_thread(...)."));
     EXPECT_TRUE(grading::returned(run, expected_results(pipeline, downloads),
                                   "one {name, checksum} per download, in the order of the "
                                   "downloads."));
@@ -349,7 +475,16 @@ TEST(DownloadAndCheckLimited, RefusesMaxJobsBelowOne) {
     for (int count : {grading::random_int(1, 4), 0}) {
       SCOPED_TRACE("max_jobs " + std::to_string(max_jobs) + ", " + std::to_string(count) +
                    " downloads");
-      auto pipeline = run_pipeline(random_downloads(count), max_jobs, 2);
+      auto pipeline = run_pipeline(random_downloads(count), {.max_jobs = max_jobs});
+      ASSERT_TRUE(holds(
+          !pipeline.threw_when_called,
+          "download_and_check_limited threw when called, not when awaited: the check ran before "
+          "the Task was even returned (a plain function that checks, then returns a coroutine's "
+          "Task?). A caller that makes the Task now and awaits it later (a vector of Tasks for "
+          "gather, a create_task) must get the error where it awaits, like any other outcome of "
+          "the coroutine (exercise.hpp: \"when awaited\").\nWhat you missed: check max_jobs at "
+          "the top of the coroutine's own body, the function with the co_await: nothing in it "
+          "runs before the Task is awaited."));
       ASSERT_TRUE(grading::threw<std::invalid_argument>(
           pipeline.run,
           "with fewer than 1 permit no job could ever run (a Semaphore(0) waits forever): "
@@ -363,7 +498,7 @@ TEST(DownloadAndCheckLimited, RefusesMaxJobsBelowOne) {
 }
 
 TEST(DownloadAndCheckLimited, NoDownloadsGiveAnEmptyVectorAtOnce) {
-  auto pipeline = run_pipeline({}, grading::random_int(1, 4), 2);
+  auto pipeline = run_pipeline({}, {.max_jobs = grading::random_int(1, 4)});
   ASSERT_TRUE(grading::finished(pipeline.run));
   ASSERT_TRUE(grading::returned(pipeline.run, Results{}, "no downloads: an empty vector."));
   EXPECT_TRUE(grading::elapsed_is(pipeline.run, 0s, "nothing to download takes no time."));

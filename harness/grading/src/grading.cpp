@@ -86,6 +86,7 @@ aio::RunOptions options_for(const Settings& settings, std::vector<aio::RunReport
   options.watchdog = settings.watchdog;
   options.virtual_limit = settings.virtual_limit;
   options.stuck_step = settings.stuck_step;
+  options.workers = settings.workers;
   options.on_stuck_step = [](const std::string& message) {
     if (auto& reporter = stuck_step_reporter()) {
       reporter(message);

@@ -3,10 +3,13 @@
 // message is tested by the mistaken solutions under mistakes/.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <grading/grading.hpp>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -253,6 +256,46 @@ TEST_F(Grading, FinishedExplainsARunThatNeverEnds) {
   auto result = grading::finished(grading::run(sleeps_forever(), settings));
   ASSERT_FALSE(result);
   EXPECT_TRUE(contains(result.message(), "never finishes"));
+}
+
+// Jobs that each wait (bounded) until `count` of them run at the same time, and report the most
+// they saw running: all `count` only if the pool had a worker for each.
+struct Meeting {
+  std::mutex mutex;
+  std::condition_variable changed;
+  int running = 0;
+  int peak = 0;
+};
+
+int wait_for_the_others(std::shared_ptr<Meeting> meeting, int count,
+                        std::chrono::milliseconds bound) {
+  std::unique_lock lock(meeting->mutex);
+  meeting->peak = std::max(meeting->peak, ++meeting->running);
+  meeting->changed.notify_all();
+  // The peak, not the number still running: the last to arrive may have left already.
+  meeting->changed.wait_for(lock, bound, [&] { return meeting->peak >= count; });
+  --meeting->running;
+  return meeting->peak;
+}
+
+aio::Task<int> jobs_that_meet(int count, std::chrono::milliseconds bound) {
+  auto meeting = std::make_shared<Meeting>();
+  std::vector<aio::Task<int>> jobs;
+  for (int i = 0; i < count; ++i)
+    jobs.push_back(aio::to_thread(wait_for_the_others, meeting, count, bound));
+  auto peaks = co_await aio::gather(std::move(jobs));
+  co_return *std::max_element(peaks.begin(), peaks.end());
+}
+
+TEST_F(Grading, SettingsWorkersSizesTheThreadPool) {
+  // Three workers: the three jobs meet (a generous bound, never reached when they do).
+  auto three = grading::run(jobs_that_meet(3, 5000ms), {.workers = 3});
+  ASSERT_TRUE(grading::finished(three));
+  EXPECT_EQ(*three.value, 3);
+  // One worker: the jobs run one after another, each waiting the short bound in vain.
+  auto one = grading::run(jobs_that_meet(3, 30ms), {.workers = 1});
+  ASSERT_TRUE(grading::finished(one));
+  EXPECT_EQ(*one.value, 1);
 }
 
 TEST_F(Grading, ExplainErrorWithoutAnError) {

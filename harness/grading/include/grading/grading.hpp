@@ -15,6 +15,7 @@
 
 #include <aio/aio.hpp>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -48,6 +49,10 @@ struct Settings {
   // an explanation, well before ctest's timeout.
   Duration stuck_step = std::chrono::seconds(3);
   Duration virtual_limit = std::chrono::hours(1);
+  // aio::to_thread's worker threads (aio::RunOptions::workers). 0: the runtime's default, one per
+  // core, which is only two on a small machine: a grader that must see N jobs run at once asks
+  // for N.
+  std::size_t workers = 0;
 };
 
 // What a graded run left behind.
