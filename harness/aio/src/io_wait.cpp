@@ -10,9 +10,15 @@ IoWait::~IoWait() {
 
 bool IoWait::await_suspend(std::coroutine_handle<>, SourceLocation where) {
   task_ = &running_task();
-  if (!task_->park(*this, where)) return false;  // cancelled already: await_resume throws
+  // Watch first: if the reactor refuses (a second reader, a descriptor epoll rejects), the
+  // exception leaves the task unparked, with nothing pointing at this awaiter.
   task_->loop().reactor().watch(fd_, interest_, *this);
   watching_ = true;
+  if (!task_->park(*this, where)) {  // cancelled already: await_resume throws
+    task_->loop().reactor().unwatch(fd_, interest_, *this);
+    watching_ = false;
+    return false;
+  }
   return true;
 }
 

@@ -421,8 +421,13 @@ void Loop::check_limits() {
   if (options_.debug) {
     auto real = std::chrono::steady_clock::now() - real_start_;
     if (real > options_.watchdog) {
-      throw WatchdogError("the run took more than " + seconds_text(options_.watchdog) +
-                          " of real time: it seems to hang (watchdog)");
+      // What every task waits for: with a socket open (a listening server), tasks waiting on
+      // each other are not a provable deadlock, and this list is how to find the cycle.
+      std::ostringstream out;
+      out << "the run took more than " << seconds_text(options_.watchdog)
+          << " of real time: it seems to hang (watchdog). The tasks and what they wait for:";
+      for (const auto& task : live_) out << "\n  - " << task->describe_wait();
+      throw WatchdogError(out.str());
     }
   }
 }

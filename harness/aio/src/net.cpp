@@ -157,8 +157,9 @@ std::vector<Address> look_up(std::string host, std::uint16_t port) {
   return addresses;
 }
 
-// By reference: the caller's address outlives the co_await. (Not an aggregate by value: GCC 12
-// destroys an aggregate argument of a coroutine called in a co_await twice, runtime README.)
+// By reference: the caller's address (an element of its vector) outlives the co_await. (A
+// prvalue aggregate argument of a coroutine called inside a co_await is what GCC 12 destroys
+// twice, runtime README; this keeps clear of it.)
 Task<Stream> connect_to(const Address& address) {
   Endpoint peer = endpoint_of(address.storage);
   UniqueFd fd(::socket(address.family(), SOCK_STREAM, 0));

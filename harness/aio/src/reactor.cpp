@@ -7,6 +7,13 @@
 
 namespace aio::detail {
 
+void refuse_second_waiter(int fd, Interest interest) {
+  throw RuntimeError(std::string("two tasks wait to ") +
+                     (interest == Interest::Read ? "read from" : "write to") +
+                     " the same socket (descriptor " + std::to_string(fd) +
+                     ") at once: only one task at a time may read a Stream, and one write it");
+}
+
 std::unique_ptr<Reactor> make_reactor(ReactorKind kind) {
   if (kind == ReactorKind::Automatic) {
     if (const char* chosen = std::getenv("AIO_REACTOR"); chosen && *chosen) {

@@ -36,6 +36,10 @@ class EpollReactor final : public Reactor {
   EpollReactor& operator=(const EpollReactor&) = delete;
 
   void watch(int fd, Interest interest, IoWaiter& waiter) override {
+    if (auto found = entries_.find(fd); found != entries_.end()) {
+      IoWaiter* current = slot(found->second, interest);
+      if (current && current != &waiter) refuse_second_waiter(fd, interest);
+    }
     Entry& entry = entries_[fd];
     IoWaiter* previous = std::exchange(slot(entry, interest), &waiter);
     try {

@@ -23,6 +23,10 @@ int poll_timeout_ms(std::chrono::nanoseconds timeout) {
 class PollReactor final : public Reactor {
  public:
   void watch(int fd, Interest interest, IoWaiter& waiter) override {
+    if (auto found = entries_.find(fd); found != entries_.end()) {
+      IoWaiter* current = slot(found->second, interest);
+      if (current && current != &waiter) refuse_second_waiter(fd, interest);
+    }
     IoWaiter*& waiting = slot(entries_[fd], interest);
     if (!waiting) ++watched_;
     waiting = &waiter;

@@ -230,6 +230,33 @@ TEST_P(Net, ClosingAStreamWakesItsReader) {
   EXPECT_NE(message.find("closed stream"), std::string::npos) << message;
 }
 
+// Two tasks reading one stream at once would split its bytes between them unpredictably: the
+// second is refused with an error that says so.
+TEST_P(Net, ASecondReaderOfTheSameStreamIsRefused) {
+  std::string message = rec_.run([]() -> aio::Task<std::string> {
+    auto listener = aio::net::listen("127.0.0.1", 0);
+    aio::net::Stream client = co_await aio::net::connect("127.0.0.1", listener.port());
+    aio::net::Stream peer = co_await listener.accept();
+    auto read_one = [&client]() -> aio::Task<std::size_t> {
+      std::vector<char> buffer(1);
+      co_return co_await client.read_some(buffer);
+    };
+    auto first = aio::create_task(read_one, "first");
+    co_await aio::sleep(1ms);  // the first reader waits now
+    std::string error = "no error";
+    try {
+      (void)co_await read_one();
+    } catch (const aio::RuntimeError& e) {
+      error = e.what();
+    }
+    co_await peer.write_all("x");
+    EXPECT_EQ(co_await first, 1u);  // the first reader is unharmed
+    co_return error;
+  });
+  EXPECT_NE(message.find("two tasks wait to read from the same socket"), std::string::npos)
+      << message;
+}
+
 TEST_P(Net, AcceptIsCancellable) {
   rec_.run([]() -> aio::Task<> {
     auto listener = aio::net::listen("127.0.0.1", 0);

@@ -27,6 +27,9 @@ namespace aio::detail {
 
 enum class Interest { Read, Write };
 
+// The error for a second waiter on the same socket and direction (both backends).
+[[noreturn]] void refuse_second_waiter(int fd, Interest interest);
+
 // Whoever waits for a socket: told once when it is ready (then forgotten by the reactor).
 class IoWaiter {
  public:
@@ -40,7 +43,8 @@ class Reactor {
  public:
   virtual ~Reactor() = default;
   // One-shot: when `fd` is ready for `interest`, call waiter.io_ready() once, from wait(). At
-  // most one waiter per (fd, interest) at a time.
+  // most one waiter per (fd, interest) at a time: a second one is refused (RuntimeError), since
+  // two tasks reading one socket would get its bytes in an order neither controls.
   virtual void watch(int fd, Interest interest, IoWaiter& waiter) = 0;
   // Stop waiting (a cancelled wait). Does nothing unless `waiter` is the one watching: the
   // descriptor may have been closed and its number reused by another socket meanwhile.
