@@ -38,6 +38,8 @@ void TaskDoneWait::cancel() {
   target_.cancel();
 }
 
-std::string TaskDoneWait::describe() const { return "task '" + target_.name() + "' to finish"; }
+std::string TaskDoneWait::describe() const {
+  return "task '" + target_.name() + "' to finish";
+}
 
 }  // namespace aio::detail

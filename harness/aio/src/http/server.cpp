@@ -101,8 +101,9 @@ Server::Server(ServerOptions options) : options_(std::move(options)) {}
 
 Server::~Server() {
   // No waiting here (a destructor cannot suspend): a server still running has tasks that refer
-  // to it, and the loop cancels them at the end of the run. Cancel them now so that none of
-  // them resumes into a destroyed server before that.
+  // to it. They are cancelled now, so that none resumes its work; they unwind later, and their
+  // guards see alive_ false and leave the server's members alone.
+  *alive_ = false;
   if (acceptor_.valid() && !acceptor_.done()) acceptor_.cancel();
   for (auto& [id, connection] : connections_) {
     if (connection->task.valid() && !connection->task.done()) connection->task.cancel();
@@ -185,7 +186,8 @@ Task<> Server::stop() {
     acceptor_.cancel();
     try {
       co_await acceptor_;
-    } catch (const CancelledError&) {
+    } catch (...) {
+      // CancelledError, as asked; whatever else ended the accept loop does not stop the stop
     }
   }
   listener_.close();
@@ -203,12 +205,27 @@ Task<> Server::stop() {
     } catch (const CancelledError&) {
     }
   }
+  // A connection task cancelled before it ever ran has not removed its own entry: its socket
+  // closes here.
+  connections_.clear();
   running_ = false;
 }
 
 Task<> Server::accept_loop() {
   while (true) {
-    net::Stream stream = co_await listener_.accept();
+    net::Stream stream;
+    bool failed = false;
+    try {
+      stream = co_await listener_.accept();
+    } catch (const net::NetError&) {
+      failed = true;  // out of descriptors or memory (EMFILE, ENOBUFS...), or the listener closed
+    }
+    if (failed) {
+      if (!listener_.is_open()) co_return;
+      // Not a reason to stop serving: the connections being served will free descriptors.
+      co_await sleep(std::chrono::milliseconds(10));
+      continue;
+    }
     ++stats_.connections_accepted;
     auto connection = std::make_shared<Connection>();
     connection->id = next_id_++;
@@ -267,11 +284,13 @@ Task<> Server::serve_connection(std::uint64_t id) {
   struct Cleanup {
     Server& server;
     std::shared_ptr<Connection> connection;
+    std::shared_ptr<bool> alive;
     ~Cleanup() {
+      if (!*alive) return;  // the Server is gone (destroyed while this task ran)
       --server.stats_.connections_open;
       server.connections_.erase(connection->id);
     }
-  } cleanup{*this, connection};
+  } cleanup{*this, connection, alive_};
 
   net::Stream& stream = connection->stream;
   RequestParser parser(options_.limits);
@@ -347,8 +366,11 @@ Task<bool> Server::answer(Connection& connection, Request request) {
   stats_.peak_in_flight = std::max(stats_.peak_in_flight, stats_.in_flight);
   struct InFlight {
     ServerStats& stats;
-    ~InFlight() { --stats.in_flight; }
-  } in_flight{stats_};
+    std::shared_ptr<bool> alive;
+    ~InFlight() {
+      if (*alive) --stats.in_flight;
+    }
+  } in_flight{stats_, alive_};
 
   const bool head = request.method == "HEAD";
   Params params;

@@ -159,7 +159,10 @@ Task<ClientResponse> Session::request(std::string method, std::string url, std::
 Task<ClientResponse> Session::perform(std::string method, Url url, std::string text,
                                       std::string body, Headers headers) {
   const std::string key = url.host + ":" + std::to_string(url.port);
+  // The session's default headers, but a name the request gives itself replaces the default
+  // (as in aiohttp): no second Authorization or Content-Type.
   Headers all = options_.headers;
+  for (const Field& field : headers) all.erase(field.name);
   for (const Field& field : headers) all.add(field.name, field.value);
   const std::string bytes = serialize(make_request(method, url, std::move(body), std::move(all)));
 
@@ -213,8 +216,17 @@ Task<ClientResponse> Session::exchange(Connection& connection, const std::string
     if (std::optional<Response> parsed = parser.next()) {  // ProtocolError if malformed
       ClientResponse response;
       static_cast<Response&>(response) = std::move(*parsed);
-      // Bytes after the response that nobody asked for: the connection's state is unclear.
-      if (parser.in_message()) response.keep_alive = false;
+      // Bytes after the response that nobody asked for (part of a message, a whole one, or
+      // garbage): the connection's state is unclear, so it is not reused.
+      bool unasked = parser.in_message() || parser.failed();
+      if (!unasked) {
+        try {
+          unasked = parser.next().has_value();
+        } catch (const ProtocolError&) {
+          unasked = true;
+        }
+      }
+      if (unasked) response.keep_alive = false;
       co_return response;
     }
     const std::size_t got = co_await stream.read_some(buffer);

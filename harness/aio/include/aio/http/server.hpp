@@ -167,6 +167,10 @@ class Server {
   std::uint64_t next_id_ = 0;
   std::map<std::uint64_t, std::shared_ptr<Connection>> connections_;
   ServerStats stats_;
+  // False once the Server is destroyed. A destroyed server's tasks are only cancelled (a
+  // destructor cannot wait for them); they unwind later, and their guards look here before
+  // they touch the server's counters and connection list.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 // The tutorial's API, served by `awaitlings_http_server` and used by chapter 08:

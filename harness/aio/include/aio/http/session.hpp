@@ -81,7 +81,7 @@ struct SessionOptions {
   Duration timeout = std::chrono::seconds(300);
   Duration connect_timeout = std::chrono::seconds(30);  // one connect; no_deadline: none
   Limits limits{};                                      // for the responses
-  Headers headers{};  // sent with every request (a request's own headers come after them)
+  Headers headers{};  // sent with every request; a name the request gives itself replaces it
 };
 
 struct SessionStats {
