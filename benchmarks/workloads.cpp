@@ -1,4 +1,5 @@
-// aio_workloads: eight workloads that show what the runtime costs, one line of output each.
+// aio_workloads: eight workloads that show what the runtime costs, one line of output each
+// (W5: two).
 //
 //   aio_workloads --workload W1|W2|W3|W4|W5|W6|W7|W8 [--n N] [--port P] [--cold] [--no-recycling]
 //   workload=W1 runtime=aio n=100000 total_s=0.004210 per_op_ns=42.1 rss_kb=30120
@@ -18,12 +19,17 @@
 #include <malloc.h>
 #include <unistd.h>
 #include <aio/aio.hpp>
+#include <aio/http/server.hpp>
+#include <aio/http/session.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -191,6 +197,59 @@ aio::Task<> w8(long n) {
   report("W8", n, total, per_op_ns(total, n), rss_kb());
 }
 
+// W5: n HTTP GETs of /users/u<i> against a local server, first one after another, then all at
+// once (gather), each with a fresh Session as a program would start. Two lines: W5_http_seq and
+// W5_http_conc (total_s is the whole batch; per_op_ns is total / n). The server is the one on
+// --port (compare.py starts benchmarks/asyncio/http_server.py, an aiohttp server, so that aio
+// and asyncio fetch from the same server), or without --port an aio::http::Server on this loop.
+// Either way each answer comes after 20 ms: the ideal concurrent batch takes 20 ms, the
+// sequential one n * 20 ms.
+std::uint16_t w5_port = 0;
+long w5_wrong_answers = 0;  // any makes the exit status 1
+constexpr auto w5_latency = 20ms;
+
+aio::Task<bool> get_user(aio::http::Session& session, std::string base, long i) {
+  const std::string login = "u" + std::to_string(i);
+  auto response = co_await session.get(base + "/users/" + login);
+  co_return response.status == 200 && response.json()["login"] == login;
+}
+
+aio::Task<> w5(long n) {
+  std::unique_ptr<aio::http::Server> own_server;
+  std::string base;
+  if (w5_port == 0) {
+    own_server = std::make_unique<aio::http::Server>();
+    aio::http::add_tutorial_routes(*own_server,
+                                   {.latency = [](std::string_view) { return w5_latency; }});
+    own_server->start("127.0.0.1", 0);
+    base = own_server->url("");
+  } else {
+    base = "http://127.0.0.1:" + std::to_string(w5_port);
+  }
+  {
+    aio::http::Session session;
+    auto start = Clock::now();
+    for (long i = 0; i < n; ++i) {
+      const bool right = co_await get_user(session, base, i);
+      w5_wrong_answers += !right;
+    }
+    auto total = Clock::now() - start;
+    report("W5_http_seq", n, total, per_op_ns(total, n), rss_kb());
+  }
+  {
+    aio::http::Session session;
+    std::vector<aio::Task<bool>> requests;
+    requests.reserve(static_cast<std::size_t>(n));
+    auto start = Clock::now();
+    for (long i = 0; i < n; ++i) requests.push_back(get_user(session, base, i));
+    std::vector<bool> answers = co_await aio::gather(std::move(requests));
+    for (bool right : answers) w5_wrong_answers += !right;
+    auto total = Clock::now() - start;
+    report("W5_http_conc", n, total, per_op_ns(total, n), rss_kb());
+  }
+  if (own_server) co_await own_server->stop();
+}
+
 int usage() {
   std::cerr << "usage: aio_workloads --workload W1|W2|W3|W4|W5|W6|W7|W8 [--n N] [--port P] "
                "[--cold] [--no-recycling]\n";
@@ -240,7 +299,9 @@ int main(int argc, char** argv) {
     } else if (flag == "--n" && has_value) {
       n = std::atol(argv[++i]);
     } else if (flag == "--port" && has_value) {
-      ++i;  // W5 (HTTP) arrives with chapter 08
+      const long port = std::atol(argv[++i]);
+      if (port <= 0 || port > 65535) return usage();
+      w5_port = static_cast<std::uint16_t>(port);
     } else {
       return usage();
     }
@@ -255,7 +316,11 @@ int main(int argc, char** argv) {
   } else if (workload == "W4") {
     run_workload(w4, size(100'000), cold);
   } else if (workload == "W5") {
-    std::printf("workload=W5 runtime=aio skipped (HTTP workloads arrive with chapter 08)\n");
+    run_workload(w5, size(100), cold);
+    if (w5_wrong_answers != 0) {
+      std::fprintf(stderr, "W5: %ld wrong answers from the server\n", w5_wrong_answers);
+      return 1;
+    }
   } else if (workload == "W6") {
     run_workload(w6, size(100'000), /*cold=*/true);
   } else if (workload == "W7") {

@@ -3,7 +3,8 @@
 
     python3 workloads.py --workload W1
 
-prints exactly one line in the same format as aio_workloads:
+prints exactly one line (W5: two, W5_http_seq and W5_http_conc; W5 also needs aiohttp and
+--port, the port of http_server.py) in the same format as aio_workloads:
 
     workload=W1 runtime=asyncio n=100000 total_s=0.612 per_op_ns=6120 rss_kb=41000
 
@@ -145,6 +146,36 @@ async def w8(n: int) -> None:
     report("W8", n, total, total / n * 1e9, rss_kb())
 
 
+async def w5(n: int, port: int) -> None:
+    """n GETs of /users/u<i> against the server on --port (http_server.py), first one after
+    another, then all at once with gather, each with a fresh aiohttp ClientSession. Two lines:
+    W5_http_seq and W5_http_conc (total_s is the whole batch)."""
+    import aiohttp
+    base = f"http://127.0.0.1:{port}"
+    wrong = 0
+
+    async def get_user(session, i):
+        login = f"u{i}"
+        async with session.get(f"{base}/users/{login}") as response:
+            body = await response.json()
+            return response.status == 200 and body["login"] == login
+
+    async with aiohttp.ClientSession() as session:
+        start = time.perf_counter()
+        for i in range(n):
+            wrong += not await get_user(session, i)
+        total = time.perf_counter() - start
+        report("W5_http_seq", n, total, total / n * 1e9, rss_kb())
+    async with aiohttp.ClientSession() as session:
+        start = time.perf_counter()
+        answers = await asyncio.gather(*(get_user(session, i) for i in range(n)))
+        wrong += answers.count(False)
+        total = time.perf_counter() - start
+        report("W5_http_conc", n, total, total / n * 1e9, rss_kb())
+    if wrong:
+        raise RuntimeError(f"W5: {wrong} wrong answers from the server")
+
+
 WORKLOADS = {"W1": (w1, 100_000), "W2": (w2, 10_000), "W3": (w3, 1_000_000),
              "W4": (w4, 100_000), "W6": (w6, 100_000), "W7": (w7, 1_000_000),
              "W8": (w8, 100_000)}
@@ -173,11 +204,23 @@ def main() -> int:
                         help="time the first pass (default: an untimed warm-up pass first, "
                              "like aio_workloads; W6 always measures a first pass)")
     args = parser.parse_args()
-    if args.workload == "W5":
-        print("workload=W5 runtime=asyncio skipped (HTTP workloads arrive with chapter 08)")
-        return 0
     keep_freed_memory()
-    function, default_n = WORKLOADS[args.workload]
+    if args.workload == "W5":
+        try:
+            import aiohttp  # noqa: F401
+        except ImportError:
+            print("workload=W5 runtime=asyncio skipped (aiohttp is not installed for this python)")
+            return 0
+        if not args.port:
+            print("workload=W5 runtime=asyncio skipped (W5 needs --port: see http_server.py)")
+            return 0
+        port = args.port
+
+        async def function(n):
+            await w5(n, port)
+        default_n = 100
+    else:
+        function, default_n = WORKLOADS[args.workload]
     n = args.n or default_n
     if not args.cold and args.workload != "W6":
         global WARMING_UP

@@ -1,4 +1,5 @@
 // The seam: which backend a loop gets.
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -29,6 +30,11 @@ std::unique_ptr<Reactor> make_reactor(ReactorKind kind) {
 #endif
   }
   return kind == ReactorKind::Epoll ? make_epoll_reactor() : make_poll_reactor();
+}
+
+int timeout_in_milliseconds(std::chrono::nanoseconds timeout) noexcept {
+  if (timeout < std::chrono::nanoseconds::zero()) return -1;
+  return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
 }
 
 }  // namespace aio::detail

@@ -9,6 +9,7 @@
 #ifdef __linux__
 
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <array>
@@ -72,6 +73,29 @@ class EpollReactor final : public Reactor {
     if (writer) writer->io_ready();
   }
 
+  // epoll_wait takes whole milliseconds, so a timer would fire up to 1 ms late: with a server
+  // answering after 20 ms, that is 5 % on every request. epoll_pwait2 (Linux 5.11, glibc 2.35)
+  // takes a timespec; an older kernel answers ENOSYS once, and from then on epoll_wait serves.
+  int wait_for_events(std::chrono::nanoseconds timeout) {
+    const int capacity = static_cast<int>(events_.size());
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+    if (precise_timeouts_) {
+      timespec limit{};
+      timespec* limit_or_none = nullptr;
+      if (timeout >= std::chrono::nanoseconds::zero()) {
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+        limit.tv_sec = static_cast<time_t>(seconds.count());
+        limit.tv_nsec = static_cast<long>((timeout - seconds).count());
+        limit_or_none = &limit;
+      }
+      int count = ::epoll_pwait2(epoll_, events_.data(), capacity, limit_or_none, nullptr);
+      if (count >= 0 || errno != ENOSYS) return count;
+      precise_timeouts_ = false;
+    }
+#endif
+    return ::epoll_wait(epoll_, events_.data(), capacity, timeout_in_milliseconds(timeout));
+  }
+
   void add_wakeup(int fd) override {
     epoll_event event{};
     event.events = EPOLLIN;
@@ -80,12 +104,7 @@ class EpollReactor final : public Reactor {
   }
 
   std::size_t wait(std::chrono::nanoseconds timeout) override {
-    int ms = -1;
-    if (timeout >= std::chrono::nanoseconds::zero()) {
-      // Rounded up: waking before the timer is due would only make the loop wait again.
-      ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
-    }
-    int count = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), ms);
+    int count = wait_for_events(timeout);
     if (count < 0) {
       if (errno == EINTR) return 0;
       throw_errno("aio: epoll_wait");
@@ -109,8 +128,12 @@ class EpollReactor final : public Reactor {
     return woken;
   }
 
-  std::size_t watched() const noexcept override { return watched_; }
-  const char* name() const noexcept override { return "epoll"; }
+  std::size_t watched() const noexcept override {
+    return watched_;
+  }
+  const char* name() const noexcept override {
+    return "epoll";
+  }
 
  private:
   struct Entry {
@@ -158,6 +181,7 @@ class EpollReactor final : public Reactor {
   Entries entries_;
   std::array<epoll_event, 256> events_{};
   std::size_t watched_ = 0;
+  bool precise_timeouts_ = true;  // false once epoll_pwait2 said ENOSYS
 };
 
 }  // namespace

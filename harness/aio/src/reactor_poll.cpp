@@ -1,5 +1,6 @@
 // The portable backend: poll(2) over the list of watched descriptors, rebuilt at every wait.
 #include <poll.h>
+#include <time.h>
 
 #include <cerrno>
 #include <chrono>
@@ -14,10 +15,21 @@ namespace aio::detail {
 
 namespace {
 
-int poll_timeout_ms(std::chrono::nanoseconds timeout) {
-  if (timeout < std::chrono::nanoseconds::zero()) return -1;
-  // Rounded up: waking before the timer is due would only make the loop wait again.
-  return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
+// poll() takes whole milliseconds, so a timer would fire up to 1 ms late: with a server
+// answering after 20 ms, that is 5 % on every request. Linux's ppoll() takes a timespec.
+int poll_for(std::vector<pollfd>& fds, std::chrono::nanoseconds timeout) {
+#if defined(__linux__)
+  if (timeout >= std::chrono::nanoseconds::zero()) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+    timespec limit{};
+    limit.tv_sec = static_cast<time_t>(seconds.count());
+    limit.tv_nsec = static_cast<long>((timeout - seconds).count());
+    return ::ppoll(fds.data(), fds.size(), &limit, nullptr);
+  }
+  return ::ppoll(fds.data(), fds.size(), nullptr, nullptr);
+#else
+  return ::poll(fds.data(), fds.size(), timeout_in_milliseconds(timeout));
+#endif
 }
 
 class PollReactor final : public Reactor {
@@ -56,7 +68,7 @@ class PollReactor final : public Reactor {
       if (entry.writer) events |= POLLOUT;
       fds_.push_back({fd, events, 0});
     }
-    int count = ::poll(fds_.data(), fds_.size(), poll_timeout_ms(timeout));
+    int count = poll_for(fds_, timeout);
     if (count < 0) {
       if (errno == EINTR) return 0;
       throw std::system_error(errno, std::generic_category(), "aio: poll");

@@ -67,6 +67,10 @@ class Reactor {
 // Throws aio::RuntimeError for an unknown AIO_REACTOR value or epoll where there is none.
 std::unique_ptr<Reactor> make_reactor(ReactorKind kind);
 
+// A wait's timeout for the system calls that take milliseconds (epoll_wait, poll): rounded
+// up, since waking before the timer is due would only make the loop wait again; -1 for none.
+int timeout_in_milliseconds(std::chrono::nanoseconds timeout) noexcept;
+
 std::unique_ptr<Reactor> make_poll_reactor();
 std::unique_ptr<Reactor> make_epoll_reactor();  // throws where there is no epoll
 
