@@ -1,4 +1,7 @@
-# workbook_chapter(NUMBER 02 TOPIC await)
+# workbook_chapter(NUMBER 02 TOPIC await [LIBRARIES aio_http ...])
+#
+# LIBRARIES: what the chapter's exercise needs beyond the aio runtime (chapter 08: aio_http); every
+# variant of exercise.cpp and the graders link it.
 #
 # Called from chapters/NN-topic/CMakeLists.txt. Creates, for chapter chNN:
 #   chNN_exercise  the learner's exercise.cpp (or solutions/NN-topic/exercise.cpp when
@@ -16,7 +19,9 @@
 set(WORKBOOK_TEST_TIMEOUT 20 CACHE STRING "Seconds before a single grader test is stopped")
 
 function(workbook_chapter)
-  cmake_parse_arguments(ARG "" "NUMBER;TOPIC" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "NUMBER;TOPIC" "LIBRARIES" ${ARGN})
+  # Read by _workbook_exercise (a function sees its caller's variables).
+  set(exercise_libraries ${ARG_LIBRARIES})
   set(id ch${ARG_NUMBER})
   set(name ${ARG_NUMBER}-${ARG_TOPIC})
   set(chapter_dir ${PROJECT_SOURCE_DIR}/chapters/${name})
@@ -32,7 +37,7 @@ function(workbook_chapter)
   # (your code or the solution, the untouched stub, each mistaken solution).
   add_library(${id}_grader_objects OBJECT ${grader_sources})
   target_include_directories(${id}_grader_objects PRIVATE ${chapter_dir})
-  target_link_libraries(${id}_grader_objects PRIVATE aio_grading)
+  target_link_libraries(${id}_grader_objects PRIVATE aio_grading ${ARG_LIBRARIES})
 
   _workbook_exercise(${id}_exercise ${exercise_source} ${chapter_dir})
   _workbook_grader(${id}_grader ${id}_exercise ${id} ${name} ${CMAKE_BINARY_DIR}/results
@@ -94,7 +99,7 @@ endfunction()
 function(_workbook_exercise target source chapter_dir)
   add_library(${target} STATIC ${source})
   target_include_directories(${target} PUBLIC ${chapter_dir})
-  target_link_libraries(${target} PUBLIC aio)
+  target_link_libraries(${target} PUBLIC aio ${exercise_libraries})
 endfunction()
 
 # The graders' main() as an object library: compiled once per (chapter, results directory).
