@@ -1,8 +1,8 @@
 // Chapter 08 — concurrent HTTP with one shared session. This is the file you edit.
 //
 // Read chapters/08-http/README.md first. Check your work with `ctest --preset workbook -L ch08`
-// (or `./build/workbook/awaitlings 08`). Stuck? chapters/08-http/HINTS.md has hints, gentlest
-// first.
+// (or `./build/workbook/awaitlings`, which grades on every save). Stuck?
+// chapters/08-http/HINTS.md has hints, gentlest first.
 #include <stdexcept>
 #include <utility>
 
