@@ -294,6 +294,30 @@ TEST_P(HttpServer, GracefulStopLetsInFlightRequestsFinish) {
   EXPECT_EQ(idle_closed_at, 500ms);
 }
 
+// HTTP/1.0: the connection closes after the answer, unless the request asks for keep-alive;
+// then it stays open for the next request, and the answer says so.
+TEST_P(HttpServer, Http10ClosesUnlessAskedToKeepAlive) {
+  rec_.run([]() -> aio::Task<> {
+    Server server;
+    aio::http::add_tutorial_routes(server);
+    server.start();
+    const std::string plain = co_await aio_http_test::exchange_raw(
+        server.port(), "GET /users/python HTTP/1.0\r\n\r\n", 5s);
+    EXPECT_EQ(plain.find("<still open>"), std::string::npos) << plain;
+    EXPECT_NE(plain.find("\"login\":\"python\""), std::string::npos) << plain;
+    const std::string kept = co_await aio_http_test::exchange_raw(
+        server.port(),
+        "GET /users/python HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        "GET /users/django HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        5s);
+    EXPECT_NE(kept.find("\"login\":\"python\""), std::string::npos) << kept;
+    EXPECT_NE(kept.find("\"login\":\"django\""), std::string::npos) << kept;
+    EXPECT_NE(kept.find("<still open>"), std::string::npos) << kept;
+    EXPECT_NE(kept.find("eep-alive"), std::string::npos) << kept;  // Connection: keep-alive
+    co_await server.stop();
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(BothReactors, HttpServer,
                          ::testing::Values(aio::ReactorKind::Epoll, aio::ReactorKind::Poll),
                          [](const auto& info) {

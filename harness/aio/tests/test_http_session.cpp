@@ -385,6 +385,88 @@ TEST_P(HttpSession, ConnectionRefusedNamesThePeer) {
   EXPECT_NE(error.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << error;
 }
 
+// Per host 1: three requests to one host wait in the order they were made (FIFO), each on the
+// connection the one before it used.
+TEST_P(HttpSession, PerHostWaitersAreServedFirstComeFirstServed) {
+  rec_.run([]() -> aio::Task<> {
+    Server server;
+    std::vector<std::string> order;
+    for (const char* path : {"/a", "/b", "/c"}) {
+      server.route(
+          "GET", path,
+          [&order](aio::http::Request request, aio::http::Params) -> aio::Task<aio::http::Response> {
+            order.push_back(request.target);
+            co_return aio::http::text_response("ok");
+          },
+          {.latency = 100ms});
+    }
+    server.start();
+    SessionOptions options;
+    options.limit_per_host = 1;
+    Session session(options);
+    std::vector<aio::TaskHandle<aio::http::ClientResponse>> tasks;
+    for (const char* path : {"/c", "/a", "/b"})
+      tasks.push_back(aio::create_task(session.get(server.url(path))));
+    for (auto& task : tasks) co_await task;
+    EXPECT_EQ(order, (std::vector<std::string>{"/c", "/a", "/b"}));
+    EXPECT_EQ(aio::now(), 300ms);
+    EXPECT_EQ(server.stats().connections_accepted, 1u);
+    co_await server.stop();
+  });
+}
+
+// close() while a request is in flight: that request finishes normally, its connection is then
+// closed instead of pooled, and the next request is refused.
+TEST_P(HttpSession, CloseDuringARequestLetsItFinishThenClosesItsConnection) {
+  rec_.run([]() -> aio::Task<> {
+    Server server;
+    server.route("GET", "/slow", hello, {.latency = 1s});
+    server.start();
+    Session session;
+    auto request = aio::create_task(session.get(server.url("/slow")));
+    co_await aio::sleep(500ms);
+    session.close();
+    auto response = co_await request;
+    EXPECT_EQ(response.body, "hello");
+    EXPECT_EQ(aio::now(), 1s);
+    EXPECT_EQ(session.idle_connections(), 0u);
+    EXPECT_EQ(session.connections_in_use(), 0u);
+    co_await aio_http_test::until_no_connection_open(server);
+    EXPECT_EQ(server.stats().connections_open, 0u);
+    std::string refused = "not refused";
+    try {
+      (void)co_await session.get(server.url("/slow"));
+    } catch (const aio::RuntimeError& e) {
+      refused = e.what();
+    }
+    EXPECT_NE(refused.find("closed"), std::string::npos) << refused;
+    co_await server.stop();
+  });
+}
+
+// A fault with times = 1: the first request is reset (an error for the client, which does not
+// resend a request whose connection was fresh), the second is answered.
+TEST_P(HttpSession, AFaultForOneRequestThenTheRouteBehaves) {
+  rec_.run([]() -> aio::Task<> {
+    Server server;
+    server.route("GET", "/flaky", hello, {.fault = aio::http::Fault::reset(1)});
+    server.start();
+    Session session;
+    std::string first = "no error";
+    try {
+      (void)co_await session.get(server.url("/flaky"));
+    } catch (const std::exception& e) {
+      first = e.what();
+    }
+    EXPECT_NE(first, "no error");
+    auto second = co_await session.get(server.url("/flaky"));
+    EXPECT_EQ(second.status, 200);
+    EXPECT_EQ(second.body, "hello");
+    EXPECT_EQ(server.stats().connections_accepted, 2u);
+    co_await server.stop();
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(BothReactors, HttpSession,
                          ::testing::Values(aio::ReactorKind::Epoll, aio::ReactorKind::Poll),
                          [](const auto& info) {
