@@ -374,7 +374,8 @@ enum class Mode { Sequential, Concurrent, Limited };
 
 // How many requests were in flight at once, at the peak.
 ::testing::AssertionResult concurrency_is(const Graded& graded, std::size_t expected, Mode mode,
-                                          const std::string& function) {
+                                          const std::string& function,
+                                          const Timeline& expected_timeline) {
   const Probe& probe = *graded.probe;
   if (probe.peak == expected || probe.requests.empty()) return ::testing::AssertionSuccess();
   auto failure = ::testing::AssertionFailure();
@@ -411,7 +412,10 @@ enum class Mode { Sequential, Concurrent, Limited };
                       "limit.")
             << "\n";
   }
-  return failure << grading::hints_pointer();
+  return failure << "What the server saw (\"request\": a request arrived; \"answer\": its answer "
+                    "left), expected beside actual:\n"
+                 << grading::side_by_side(expected_timeline, server_timeline(probe))
+                 << grading::hints_pointer();
 }
 
 // Every waiting URL was sent the instant a request ended: no start later than the schedule.
@@ -624,7 +628,8 @@ void expect_fetch_all(const Names& names, std::map<std::string, Duration> latenc
   auto graded = run_call(Call::All, names, probe, 0, expected.elapsed);
   ASSERT_TRUE(grading::finished(graded.run));
   ASSERT_TRUE(fetched_each_once(graded, names, "fetch_all"));
-  ASSERT_TRUE(concurrency_is(graded, names.size(), Mode::Concurrent, "fetch_all"));
+  ASSERT_TRUE(
+      concurrency_is(graded, names.size(), Mode::Concurrent, "fetch_all", expected.timeline));
   ASSERT_TRUE(requests_timeline_is(graded, expected, all_lesson));
   EXPECT_TRUE(elapsed_is(graded, expected.elapsed, all_lesson));
   EXPECT_TRUE(logins_are(graded, expected, names, "fetch_all"));
@@ -639,7 +644,8 @@ void expect_sequentially(const Names& names, std::map<std::string, Duration> lat
   auto graded = run_call(Call::Sequentially, names, probe, 0, expected.elapsed);
   ASSERT_TRUE(grading::finished(graded.run));
   ASSERT_TRUE(fetched_each_once(graded, names, "fetch_all_sequentially"));
-  ASSERT_TRUE(concurrency_is(graded, 1, Mode::Sequential, "fetch_all_sequentially"));
+  ASSERT_TRUE(
+      concurrency_is(graded, 1, Mode::Sequential, "fetch_all_sequentially", expected.timeline));
   ASSERT_TRUE(requests_timeline_is(graded, expected, sequential_lesson));
   EXPECT_TRUE(elapsed_is(graded, expected.elapsed, sequential_lesson));
   EXPECT_TRUE(logins_are(graded, expected, names, "fetch_all_sequentially"));
@@ -658,7 +664,7 @@ void expect_limited(const Names& names, std::map<std::string, Duration> latency,
   ASSERT_TRUE(grading::finished(graded.run));
   ASSERT_TRUE(fetched_each_once(graded, names, "fetch_all_limited"));
   ASSERT_TRUE(concurrency_is(graded, allowed, allowed == 1 ? Mode::Sequential : Mode::Limited,
-                             "fetch_all_limited"));
+                             "fetch_all_limited", expected.timeline));
   ASSERT_TRUE(started_when_a_permit_came_back(graded, expected));
   ASSERT_TRUE(requests_timeline_is(graded, expected, limited_lesson(permits)));
   EXPECT_TRUE(elapsed_is(graded, expected.elapsed, limited_lesson(permits)));
@@ -812,7 +818,8 @@ TEST(FetchAll, AFailingUrlFailsTheCallAndNamesIt) {
   probe->latency[names[failing]] = 100ms;  // it fails first, while the others still wait
   auto graded = run_call(Call::All, names, probe, 0, 3s);
   ASSERT_TRUE(failed_for(graded, names[failing], 404, "fetch_all"));
-  EXPECT_TRUE(concurrency_is(graded, names.size(), Mode::Concurrent, "fetch_all"));
+  EXPECT_TRUE(concurrency_is(graded, names.size(), Mode::Concurrent, "fetch_all",
+                             expected_all(*probe, names).timeline));
   EXPECT_TRUE(nothing_left_open(graded));
 }
 
@@ -845,7 +852,8 @@ TEST(FetchAll, OnTheRealClockFasterThanOneAfterAnother) {
           format_duration(probe->elapsed) +
           ": one after another they take 1 s, all at once about 50 ms (this bound is generous). "
           "Send all the requests before awaiting any (aio::gather)."));
-  EXPECT_TRUE(concurrency_is(graded, names.size(), Mode::Concurrent, "fetch_all"));
+  EXPECT_TRUE(concurrency_is(graded, names.size(), Mode::Concurrent, "fetch_all",
+                             expected_all(*probe, names).timeline));
 }
 
 // ---- fetch_all_limited --------------------------------------------------------------------
