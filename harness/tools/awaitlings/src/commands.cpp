@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "text.hpp"
 
 #include <unistd.h>
 
@@ -22,13 +23,6 @@
 namespace awaitlings {
 
 namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string join(const std::vector<std::string>& lines) {
   std::string text;
@@ -79,21 +73,6 @@ std::string test_command(const Chapter& chapter) {
 
 // ---- hints ------------------------------------------------------------------------------------
 
-// A hint's Markdown, a little lighter for a terminal: no bold markers, and each paragraph on one
-// line (its line breaks are the file's, not meant for the terminal's width), for wrap() to flow.
-std::string plain_markdown(std::string text) {
-  for (auto at = text.find("**"); at != std::string::npos; at = text.find("**", at)) {
-    text.erase(at, 2);
-  }
-  std::string flowed;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    bool lone_break = text[i] == '\n' && (i == 0 || text[i - 1] != '\n') && i + 1 < text.size() &&
-                      text[i + 1] != '\n' && text[i + 1] != ' ';
-    flowed += lone_break ? ' ' : text[i];
-  }
-  return flowed;
-}
-
 }  // namespace
 
 Chapter current_chapter(const Context& context, const State& state) {
@@ -123,6 +102,11 @@ std::vector<std::string> next_hint(const Context& context, State& state, const C
     });
   }
   const HintSection& section = hints.exercises[*index];
+  if (section.levels.empty()) {
+    // A section without "**Level N.**" paragraphs: nothing to step through (and no level -1).
+    return {"Exercise " + std::to_string(*index + 1) + ", " + section.name +
+            ", has no hint levels in " + hints_file + ": read its section there."};
+  }
   int total = static_cast<int>(section.levels.size());
   int shown = state.hints_shown_for(chapter.folder, *index);
   int level = std::min(shown + 1, total);
@@ -236,9 +220,13 @@ class Watch {
     if (summary.first_failure) {
       const std::string& test = *summary.first_failure;
       screen_.details_title = "First failing test: " + test;
+      const TestResult& result = results.results[test];
+      // A test that ended its grader (a crash, a step that never returned) has its explanation
+      // in its results file only: results.json can just say that it did not finish.
+      const bool ended_the_grader = result.reason == "crashed" || result.reason == "stuck";
       auto full = results.full_messages.find(test);
       screen_.details =
-          full != results.full_messages.end() ? full->second : results.results[test].message;
+          full != results.full_messages.end() && !ended_the_grader ? full->second : result.message;
       screen_.full_details_command = test_command(chapter_) + " --output-on-failure";
     } else if (summary.status == Status::Done) {
       screen_.details_title = "All " + std::to_string(summary.total) + " tests pass.";
@@ -441,24 +429,36 @@ int reset(Context& context, const Chapter& chapter, bool yes) {
     std::cerr << "awaitlings: cannot find the untouched stub of " << shown << ":\n" << why;
     return 1;
   }
-  if (read_file(exercise) == stub->text) {
+  std::error_code missing;
+  const bool exists = fs::exists(exercise, missing);
+  if (exists && read_file(exercise) == stub->text) {
     std::cout << shown << " is already the untouched stub: nothing to do.\n";
     return 0;
   }
-  // A backup name that sorts by time and never overwrites an earlier backup.
+  // A backup name that sorts by time and never overwrites an earlier backup: two resets in one
+  // second get -2, -3... after the time.
   std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
   fs::path backup = exercise;
   backup += std::string(".backup-") + stamp;
-  std::cout << "This replaces " << shown << " with the untouched stub (from " << stub->origin
-            << ").\nYour version is kept as " << context.paths.shown(backup) << ".\n";
+  for (int n = 2; fs::exists(backup, missing); ++n) {
+    backup = exercise;
+    backup += std::string(".backup-") + stamp + "-" + std::to_string(n);
+  }
+  if (exists) {
+    std::cout << "This replaces " << shown << " with the untouched stub (from " << stub->origin
+              << ").\nYour version is kept as " << context.paths.shown(backup) << ".\n";
+  } else {
+    std::cout << shown << " is missing: this brings back the untouched stub (from " << stub->origin
+              << ").\n";
+  }
   if (!yes && !confirm("Reset " + chapter.folder + "?")) {
     std::cout << "Nothing changed.\n";
     return 1;
   }
   std::error_code error;
-  fs::copy_file(exercise, backup, fs::copy_options::none, error);
+  if (exists) fs::copy_file(exercise, backup, fs::copy_options::none, error);
   if (error) {
     std::cerr << "awaitlings: cannot write the backup " << backup.string() << ": "
               << error.message() << "\nNothing changed.\n";

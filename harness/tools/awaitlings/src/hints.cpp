@@ -1,5 +1,9 @@
 #include "hints.hpp"
 
+#include <cctype>
+
+#include "text.hpp"
+
 #include <grading/tasks.hpp>
 #include <sstream>
 
@@ -75,6 +79,42 @@ std::optional<std::size_t> exercise_of_test(const Hints& hints, std::string_view
     return static_cast<std::size_t>(*task - 1);
   }
   return std::nullopt;
+}
+
+namespace {
+
+// A Markdown line that never continues the paragraph before it.
+bool starts_a_line_of_its_own(const std::string& line) {
+  if (line.empty() || line[0] == ' ' || line[0] == '\t' || line[0] == '|') return true;
+  if (line.rfind("- ", 0) == 0 || line.rfind("* ", 0) == 0 || line.rfind("```", 0) == 0) {
+    return true;
+  }
+  std::size_t digits = 0;
+  while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
+  return digits > 0 && line.compare(digits, 2, ". ") == 0;
+}
+
+}  // namespace
+
+std::string plain_markdown(std::string text) {
+  for (auto at = text.find("**"); at != std::string::npos; at = text.find("**", at)) {
+    text.erase(at, 2);
+  }
+  std::string flowed;
+  bool in_code = false;
+  bool joinable = false;  // the line before was prose: this one may continue it
+  for (const std::string& line : split_lines(text)) {
+    const bool fence = line.rfind("```", 0) == 0;
+    if (!in_code && !fence && joinable && !starts_a_line_of_its_own(line)) {
+      flowed += ' ' + line;
+      continue;
+    }
+    if (!flowed.empty()) flowed += '\n';
+    flowed += line;
+    if (fence) in_code = !in_code;
+    joinable = !in_code && !fence && !line.empty();
+  }
+  return flowed;
 }
 
 }  // namespace awaitlings

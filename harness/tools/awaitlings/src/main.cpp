@@ -58,18 +58,26 @@ int main(int argc, char** argv) {
   app.add_option("--build", build, "its build folder (the workbook preset's)")
       ->capture_default_str();
   app.add_flag("--plain", plain, "no colours or screen clearing (also: NO_COLOR, TERM=dumb)");
-
-  std::string chapter_name;
+  // The options of watch are the app's too, so that `awaitlings --poll` (watch is the default)
+  // works as well as `awaitlings watch --poll`.
   bool poll = false;
   int debounce_ms = 300;
-  CLI::App* watch = app.add_subcommand("watch", "grade the chapter on every save (the default)");
-  watch->add_option("chapter", chapter_name, "the chapter to start with (default: where you are)");
-  watch->add_flag("--poll", poll,
-                  "notice saves by checking the file's time only (where inotify is silent: "
-                  "network drives, WSL's Windows folders)");
-  watch->add_option("--debounce", debounce_ms, "milliseconds of quiet after a save before grading")
+  app.add_flag("--poll", poll,
+               "watch: notice saves by checking the file's time only (where inotify is silent: "
+               "network drives, WSL's Windows folders)");
+  app.add_option("--debounce", debounce_ms,
+                 "watch: milliseconds of quiet after a save before grading")
       ->check(CLI::Range(0, 10000))
       ->capture_default_str();
+  // `awaitlings 02`: watch chapter 02 (a name that is no command is a chapter).
+  std::string chapter_name;
+  app.add_option("chapter", chapter_name, "watch: the chapter to start with");
+  // An option a command does not know goes to the app: `awaitlings list --plain` works like
+  // `awaitlings --plain list`. Subcommands made after this inherit it.
+  app.fallthrough();
+
+  CLI::App* watch = app.add_subcommand("watch", "grade the chapter on every save (the default)");
+  watch->add_option("chapter", chapter_name, "the chapter to start with (default: where you are)");
 
   CLI::App* list = app.add_subcommand("list", "every chapter with its tests passed");
 

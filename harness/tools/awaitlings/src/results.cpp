@@ -1,4 +1,5 @@
 #include "results.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -9,16 +10,7 @@
 
 namespace awaitlings {
 
-namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<TestResult> parse_result(std::string_view text) {
   TestResult result;
@@ -83,12 +75,18 @@ ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
   fs::path dir = paths.results(chapter);
   std::vector<std::string> recorded;
   // A parameterised test's name holds a '/': its file lies deeper. The name comes from test=.
-  for (auto it = fs::recursive_directory_iterator(dir, error);
-       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+  // One error_code per call: a results file that vanished between the listing and the reading
+  // (a grader rewriting it) must skip that file, not end the walk with the others unread.
+  std::error_code walk_error;
+  for (auto it = fs::recursive_directory_iterator(dir, walk_error);
+       !walk_error && it != fs::recursive_directory_iterator(); it.increment(walk_error)) {
     if (it->path().extension() != ".result") continue;
     auto result = parse_result(read_file(it->path()));
     if (!result) continue;
-    loaded.written[result->test] = fs::last_write_time(it->path(), error);
+    std::error_code time_error;
+    auto written = fs::last_write_time(it->path(), time_error);
+    if (time_error) continue;
+    loaded.written[result->test] = written;
     recorded.push_back(result->test);
     loaded.results[result->test] = *result;
   }

@@ -82,14 +82,47 @@ Readiness wait_for_input(int key_fd, int other_fd, std::chrono::milliseconds tim
   return ready;
 }
 
-std::optional<char> read_key(int fd) {
-  char key = 0;
+namespace {
+
+std::optional<char> read_byte(int fd) {
+  char byte = 0;
   for (;;) {
-    ssize_t got = ::read(fd, &key, 1);
-    if (got == 1) return key;
+    ssize_t got = ::read(fd, &byte, 1);
+    if (got == 1) return byte;
     if (got < 0 && errno == EINTR) continue;
     return std::nullopt;
   }
+}
+
+// The next byte if one arrives within `ms` (the rest of an escape sequence comes at once).
+std::optional<char> byte_within(int fd, int ms) {
+  pollfd poll_fd{fd, POLLIN, 0};
+  int ready;
+  do {
+    ready = ::poll(&poll_fd, 1, ms);
+  } while (ready < 0 && errno == EINTR);
+  if (ready <= 0 || !(poll_fd.revents & POLLIN)) return std::nullopt;
+  return read_byte(fd);
+}
+
+}  // namespace
+
+std::optional<char> read_key(int fd) {
+  auto key = read_byte(fd);
+  if (!key || *key != '\x1b') return key;
+  // F2, Home, the arrows... arrive as ESC [ <parameters> <final byte> or ESC O <byte>: read the
+  // whole sequence, so that its letters ("\x1b[H", "\x1bOQ") are not taken for keys. A lone
+  // ESC, Alt+key and every sequence give '\0', which no command uses.
+  auto next = byte_within(fd, 30);
+  if (next && *next == 'O') {
+    (void)byte_within(fd, 30);
+  } else if (next && *next == '[') {
+    for (int i = 0; i < 16; ++i) {  // parameters and intermediates, then a final byte @..~
+      auto part = byte_within(fd, 30);
+      if (!part || (*part >= '@' && *part <= '~')) break;
+    }
+  }
+  return '\0';
 }
 
 bool confirm(const std::string& question) {

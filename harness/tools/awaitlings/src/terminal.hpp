@@ -36,7 +36,8 @@ struct Readiness {
 };
 Readiness wait_for_input(int key_fd, int other_fd, std::chrono::milliseconds timeout);
 
-// One byte from `fd`, if one is there.
+// One key from `fd`, if one is there: a byte, or '\0' for an escape sequence (F2, Home, an
+// arrow), read whole so that its bytes are not taken for keys, and for a lone ESC.
 std::optional<char> read_key(int fd);
 
 // Asks a yes/no question on stdout and reads the answer from stdin: a single key in KeyMode,

@@ -126,6 +126,18 @@ backups=(chapters/01-coroutines/exercise.cpp.backup-*)
 [[ -f "${backups[0]}" ]] || fail "reset kept no backup"
 cmp -s "${backups[0]}" solutions/01-coroutines/exercise.cpp || fail "the backup is not the solution"
 rm -f chapters/01-coroutines/exercise.cpp.backup-*
+echo "   two resets in a row keep two backups; a deleted exercise.cpp comes back"
+echo "// mine, once" >>chapters/01-coroutines/exercise.cpp
+./build/workbook/awaitlings reset 01 --yes >/dev/null || fail "the first of two resets failed"
+echo "// mine, twice" >>chapters/01-coroutines/exercise.cpp
+./build/workbook/awaitlings reset 01 --yes >/dev/null || fail "the second of two resets failed"
+backups=(chapters/01-coroutines/exercise.cpp.backup-*)
+((${#backups[@]} == 2)) || fail "two resets kept ${#backups[@]} backup(s), expected 2"
+rm chapters/01-coroutines/exercise.cpp
+./build/workbook/awaitlings reset 01 --yes >/dev/null || fail "reset of a deleted exercise.cpp failed"
+[[ "$(cat chapters/01-coroutines/exercise.cpp)" == "$project_stub" ]] ||
+  fail "reset did not bring back a deleted exercise.cpp"
+rm -f chapters/01-coroutines/exercise.cpp.backup-*
 
 echo "6. the plain ctest command never reports the old verdict"
 list=$(./build/workbook/awaitlings --plain list)

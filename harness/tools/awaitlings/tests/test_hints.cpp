@@ -55,6 +55,19 @@ TEST(Hints, SectionsAndLevels) {
   EXPECT_EQ(hints.exercises[2].levels[0], "No levels at all: the whole section is one.");
 }
 
+// Paragraphs flow onto one line; lists, code and tables keep their lines (the review found a
+// list and a code fence run together into one line).
+TEST(Hints, PlainMarkdownKeepsListsAndCode) {
+  const std::string hint =
+      "**Level 2.** Write it\nin two steps:\n- first this,\n- then that.\n\n"
+      "```cpp\nauto x = co_await f();\n  if (x) g();\n```\nAfter the code\nit flows.\n"
+      "1. one\n2. two";
+  EXPECT_EQ(plain_markdown(hint),
+            "Level 2. Write it in two steps:\n- first this,\n- then that.\n\n"
+            "```cpp\nauto x = co_await f();\n  if (x) g();\n```\nAfter the code it flows.\n"
+            "1. one\n2. two");
+}
+
 TEST(Hints, EmptyOrForeignFiles) {
   EXPECT_TRUE(parse_hints("").exercises.empty());
   EXPECT_TRUE(parse_hints("just text\n**Level 1.** stray\n").exercises.empty());

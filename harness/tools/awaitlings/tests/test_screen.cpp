@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "screen.hpp"
+#include "terminal.hpp"
 
 namespace awaitlings {
 namespace {
@@ -170,6 +172,24 @@ TEST(ListScreen, MarksTheCurrentChapterAndStaleOnes) {
             std::string::npos);
   EXPECT_NE(text.find("1 of 3 chapters done, 16/25 tests passed"), std::string::npos);
   EXPECT_FALSE(has_escape(text));
+}
+
+// F2 (ESC [ 1 2 ~), Home (ESC [ H), F3 (ESC O R) and a lone ESC are no keys: the review found
+// their letters taken for commands ('H' for hint, 'R' for re-run).
+TEST(Keys, EscapeSequencesAreReadWholeAndIgnored) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string typed = "\x1b[12~\x1b[H\x1bORq";
+  ASSERT_EQ(::write(fds[1], typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
+  EXPECT_EQ(read_key(fds[0]), '\0');
+  EXPECT_EQ(read_key(fds[0]), '\0');
+  EXPECT_EQ(read_key(fds[0]), '\0');
+  EXPECT_EQ(read_key(fds[0]), 'q');
+  ASSERT_EQ(::write(fds[1], "\x1b", 1), 1);
+  EXPECT_EQ(read_key(fds[0]), '\0');  // a lone ESC: nothing follows within 30 ms
+  ::close(fds[1]);
+  EXPECT_EQ(read_key(fds[0]), std::nullopt);
+  ::close(fds[0]);
 }
 
 }  // namespace
