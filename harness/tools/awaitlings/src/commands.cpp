@@ -123,6 +123,11 @@ std::vector<std::string> next_hint(const Context& context, State& state, const C
     });
   }
   const HintSection& section = hints.exercises[*index];
+  // A heading followed at once by the next one has no text at all: there is no level to show.
+  if (section.levels.empty()) {
+    return {"Exercise " + std::to_string(*index + 1) + ", " + section.name + ", has no hints in " +
+            hints_file + " yet."};
+  }
   int total = static_cast<int>(section.levels.size());
   int shown = state.hints_shown_for(chapter.folder, *index);
   int level = std::min(shown + 1, total);

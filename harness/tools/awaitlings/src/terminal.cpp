@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "process.hpp"
@@ -24,14 +26,30 @@ void restore_terminal() {
   if (saved_fd >= 0) ::tcsetattr(saved_fd, TCSAFLUSH, &saved_termios);
 }
 
-void on_signal(int signal) {
+// Async-signal-safe: the child is stopped, the terminal's mode, colours and cursor put back.
+void clean_up() {
   if (running_child > 0) ::kill(running_group ? -running_child : running_child, SIGTERM);
+  bool had_terminal = saved_fd >= 0;
   restore_terminal();
+  saved_fd = -1;  // once only: a crash during std::terminate's clean-up reaches here again
   // Show the cursor and reset colours, in case a screen was half drawn.
   static const char reset[] = "\x1b[0m\x1b[?25h\n";
-  if (saved_fd >= 0) (void)!::write(STDOUT_FILENO, reset, sizeof reset - 1);
+  if (had_terminal) (void)!::write(STDOUT_FILENO, reset, sizeof reset - 1);
+}
+
+void on_signal(int signal) {
+  clean_up();
   ::signal(signal, SIG_DFL);
   ::raise(signal);
+}
+
+std::terminate_handler previous_terminate = nullptr;
+
+// An exception nobody caught: the terminal first, then the usual report and abort.
+[[noreturn]] void on_terminate() {
+  clean_up();
+  if (previous_terminate) previous_terminate();
+  std::abort();
 }
 
 }  // namespace
@@ -58,6 +76,12 @@ void install_signal_handlers() {
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   for (int signal : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal, &action, nullptr);
+  // A crash of awaitlings itself must not leave the learner's shell without echo: the same clean
+  // up, then the signal's own end (a core dump, the shell's "Segmentation fault").
+  action.sa_flags = SA_RESETHAND;
+  for (int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT})
+    ::sigaction(signal, &action, nullptr);
+  if (std::get_terminate() != on_terminate) previous_terminate = std::set_terminate(on_terminate);
 }
 
 Readiness wait_for_input(int key_fd, int other_fd, std::chrono::milliseconds timeout) {

@@ -24,8 +24,9 @@ class KeyMode {
   bool active_ = false;
 };
 
-// SIGINT, SIGTERM, SIGHUP: stop the child being run (if any), restore the terminal, show the
-// cursor and end as the signal would have ended the process.
+// SIGINT, SIGTERM, SIGHUP, a crash (SIGSEGV, SIGABRT, ...) and std::terminate: stop the child
+// being run (if any), restore the terminal, show the cursor and end as the signal would have
+// ended the process.
 void install_signal_handlers();
 
 // Waits up to `timeout` for a key on `key_fd` or for `other_fd` (-1: none) to be readable.
