@@ -241,9 +241,7 @@ class Watch {
     if (summary.first_failure) {
       const std::string& test = *summary.first_failure;
       screen_.details_title = "First failing test: " + test;
-      auto full = results.full_messages.find(test);
-      screen_.details =
-          full != results.full_messages.end() ? full->second : results.results[test].message;
+      screen_.details = explanation(results, test);
       screen_.full_details_command = test_command(chapter_) + " --output-on-failure";
     } else if (summary.status == Status::Done) {
       screen_.details_title = "All " + std::to_string(summary.total) + " tests pass.";

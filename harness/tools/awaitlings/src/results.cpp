@@ -101,6 +101,19 @@ ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
   return loaded;
 }
 
+std::string explanation(const ChapterResults& results, const std::string& test) {
+  auto recorded = results.results.find(test);
+  auto full = results.full_messages.find(test);
+  if (full == results.full_messages.end()) {
+    return recorded != results.results.end() ? recorded->second.message : std::string();
+  }
+  bool placeholder = full->second.rfind("the test did not finish", 0) == 0;
+  if (placeholder && recorded != results.results.end() && recorded->second.reason != "killed") {
+    return recorded->second.message;
+  }
+  return full->second;
+}
+
 Summary summarize(const ChapterResults& results,
                   std::optional<fs::file_time_type> exercise_written) {
   Summary summary;

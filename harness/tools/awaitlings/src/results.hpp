@@ -43,6 +43,13 @@ struct ChapterResults {
 
 ChapterResults load_results(const Paths& paths, const Chapter& chapter);
 
+// What to show about `test`: results.json's whole teaching text, unless the results file knows
+// more. A test writes "did not finish" to both when it starts; a crash (a signal, an abort, an
+// uncaught exception) or a stuck step then rewrites the results file with what happened, and a
+// grader that could not update results.json (an older one, a sanitizer's build) leaves the
+// placeholder there.
+std::string explanation(const ChapterResults& results, const std::string& test);
+
 enum class Status { NotRunYet, NotStarted, InProgress, Done };
 
 struct Summary {
