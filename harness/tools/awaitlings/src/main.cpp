@@ -58,15 +58,21 @@ int main(int argc, char** argv) {
   app.add_option("--build", build, "its build folder (the workbook preset's)")
       ->capture_default_str();
   app.add_flag("--plain", plain, "no colours or screen clearing (also: NO_COLOR, TERM=dumb)");
+  bool poll = false;
+  app.add_flag("--poll", poll,
+               "watch notices saves by checking the file's time only (where inotify is silent: "
+               "network drives, WSL's Windows folders)");
+  // Each subcommand hands the options it does not know to the app: the global ones above work
+  // after the subcommand too (awaitlings list --plain). Set before the subcommands exist, which
+  // inherit it.
+  app.fallthrough();
 
   std::string chapter_name;
-  bool poll = false;
+  // `awaitlings 04`: a chapter alone is watch on that chapter.
+  app.add_option("chapter", chapter_name, "without a command: the chapter to watch");
   int debounce_ms = 300;
   CLI::App* watch = app.add_subcommand("watch", "grade the chapter on every save (the default)");
   watch->add_option("chapter", chapter_name, "the chapter to start with (default: where you are)");
-  watch->add_flag("--poll", poll,
-                  "notice saves by checking the file's time only (where inotify is silent: "
-                  "network drives, WSL's Windows folders)");
   watch->add_option("--debounce", debounce_ms, "milliseconds of quiet after a save before grading")
       ->check(CLI::Range(0, 10000))
       ->capture_default_str();
