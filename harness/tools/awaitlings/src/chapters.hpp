@@ -21,8 +21,9 @@ struct Chapter {
   friend bool operator==(const Chapter&, const Chapter&) = default;
 };
 
-// The folders chapters/NN-topic that hold an exercise.cpp, in order. Nothing else counts (a
-// README, a half-made folder without its exercise).
+// The folders chapters/NN-topic that hold an exercise.cpp, or whose exercise.cpp was deleted
+// (solutions/NN-topic/exercise.cpp exists), in order. Nothing else counts (a README, a
+// half-made folder without its exercise).
 std::vector<Chapter> discover_chapters(const fs::path& source);
 
 // A chapter named the way a learner would: "4", "04", "ch04", "04-gather" or "gather".

@@ -77,6 +77,24 @@ std::string test_command(const Chapter& chapter) {
   return "ctest --preset workbook -L " + chapter.id();
 }
 
+// A copy of `file` as file.backup-<date>-<time>, with -2, -3... when that name is taken (two
+// resets within a second): never over an earlier backup, since the copy refuses an existing
+// name. Empty on failure, with `error` set.
+fs::path back_up(const fs::path& file, std::error_code& error) {
+  std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  for (int attempt = 1; attempt < 1000; ++attempt) {
+    fs::path backup = file;
+    backup += std::string(".backup-") + stamp;
+    if (attempt > 1) backup += "-" + std::to_string(attempt);
+    error.clear();
+    if (fs::copy_file(file, backup, fs::copy_options::none, error)) return backup;
+    if (error != std::errc::file_exists) return {};
+  }
+  return {};
+}
+
 // ---- hints ------------------------------------------------------------------------------------
 
 // A hint's Markdown, a little lighter for a terminal: no bold markers, and each paragraph on one
@@ -444,35 +462,41 @@ int reset(Context& context, const Chapter& chapter, bool yes) {
     std::cerr << "awaitlings: cannot find the untouched stub of " << shown << ":\n" << why;
     return 1;
   }
-  if (read_file(exercise) == stub->text) {
+  std::error_code missing;
+  bool exists = fs::exists(exercise, missing);
+  if (exists && read_file(exercise) == stub->text) {
     std::cout << shown << " is already the untouched stub: nothing to do.\n";
     return 0;
   }
-  // A backup name that sorts by time and never overwrites an earlier backup.
-  std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-  fs::path backup = exercise;
-  backup += std::string(".backup-") + stamp;
-  std::cout << "This replaces " << shown << " with the untouched stub (from " << stub->origin
-            << ").\nYour version is kept as " << context.paths.shown(backup) << ".\n";
+  if (exists) {
+    std::cout << "This replaces " << shown << " with the untouched stub (from " << stub->origin
+              << ").\nYour version is kept as " << shown << ".backup-<date>-<time>.\n";
+  } else {
+    std::cout << shown << " is missing: this writes the untouched stub (from " << stub->origin
+              << ").\n";
+  }
   if (!yes && !confirm("Reset " + chapter.folder + "?")) {
     std::cout << "Nothing changed.\n";
     return 1;
   }
-  std::error_code error;
-  fs::copy_file(exercise, backup, fs::copy_options::none, error);
-  if (error) {
-    std::cerr << "awaitlings: cannot write the backup " << backup.string() << ": "
-              << error.message() << "\nNothing changed.\n";
-    return 1;
+  fs::path backup;
+  if (exists) {
+    std::error_code error;
+    backup = back_up(exercise, error);
+    if (backup.empty()) {
+      std::cerr << "awaitlings: cannot write a backup of " << shown << ": " << error.message()
+                << "\nNothing changed.\n";
+      return 1;
+    }
+    std::cout << "Your version is in " << context.paths.shown(backup) << ".\n";
   }
   {
     std::ofstream out(exercise, std::ios::binary | std::ios::trunc);
     out << stub->text;
     if (!out.flush()) {
-      std::cerr << "awaitlings: cannot write " << shown << "; your version is in "
-                << backup.string() << "\n";
+      std::cerr << "awaitlings: cannot write " << shown;
+      if (!backup.empty()) std::cerr << "; your version is in " << backup.string();
+      std::cerr << "\n";
       return 1;
     }
   }

@@ -25,6 +25,16 @@ TEST(Chapters, FoldersWithAnExerciseInOrder) {
   EXPECT_EQ(chapters[1].folder, "10-semaphore");
 }
 
+TEST(Chapters, ADeletedExerciseWithASolutionStillCounts) {
+  Scratch dir;
+  dir.write("chapters/03-running/README.md", "");
+  dir.write("solutions/03-running/exercise.cpp", "");
+  dir.write("chapters/04-gather/README.md", "");  // no solution either: half made
+  auto chapters = discover_chapters(dir.path());
+  ASSERT_EQ(chapters.size(), 1u);
+  EXPECT_EQ(chapters[0].folder, "03-running");
+}
+
 TEST(Chapters, NoChaptersFolderIsNoChapters) {
   Scratch dir;
   EXPECT_TRUE(discover_chapters(dir.path() / "missing").empty());

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include "commands.hpp"
 #include "scratch.hpp"
 
@@ -8,14 +12,37 @@ namespace {
 
 using testing::Scratch;
 
+// The untouched stub of the scratch workbook's chapter.
+const char* const stub = "int f() { return aio::todo(\"f\"); }\n";
+
+std::string read(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::filesystem::path> backups(const std::filesystem::path& folder) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().filename().string().find(".backup-") != std::string::npos) {
+      found.push_back(entry.path());
+    }
+  }
+  return found;
+}
+
 // A workbook of one chapter in a scratch folder, with `hints` as its HINTS.md.
 struct Workbook {
   Scratch scratch;
   Context context;
 
-  explicit Workbook(const std::string& hints) {
+  explicit Workbook(const std::string& hints = "") {
     scratch.write("chapters/05-sample/exercise.cpp", "aio::todo(\"x\");\n");
     scratch.write("chapters/05-sample/HINTS.md", hints);
+    scratch.write("solutions/05-sample/exercise.cpp", "the solution\n");
+    // Not a git checkout: reset finds the copy the first configure made.
+    scratch.write("build/pristine/05-sample/exercise.cpp", stub);
     context.paths = {scratch.path(), scratch.path() / "build"};
     context.chapters = discover_chapters(scratch.path());
   }
@@ -34,6 +61,34 @@ TEST(Commands, HintForAnExerciseWithoutText) {
   lines = next_hint(book.context, state, book.context.chapters[0], 2);
   ASSERT_GE(lines.size(), 2u);
   EXPECT_NE(lines[1].find("Do it."), std::string::npos);
+}
+
+TEST(Commands, ResetADeletedExercise) {
+  Workbook book;
+  std::filesystem::path exercise = book.scratch.path() / "chapters/05-sample/exercise.cpp";
+  std::filesystem::remove(exercise);
+  // Still a chapter: its solution exists.
+  auto chapters = discover_chapters(book.scratch.path());
+  ASSERT_EQ(chapters.size(), 1u);
+  EXPECT_EQ(reset(book.context, chapters[0], /*yes=*/true), 0);
+  EXPECT_EQ(read(exercise), stub);
+  EXPECT_TRUE(backups(exercise.parent_path()).empty());  // nothing to keep
+}
+
+TEST(Commands, TwoResetsInOneSecondKeepBothBackups) {
+  Workbook book;
+  std::filesystem::path exercise = book.scratch.path() / "chapters/05-sample/exercise.cpp";
+  const Chapter& chapter = book.context.chapters[0];
+  book.scratch.write("chapters/05-sample/exercise.cpp", "first attempt\n");
+  EXPECT_EQ(reset(book.context, chapter, true), 0);
+  book.scratch.write("chapters/05-sample/exercise.cpp", "second attempt\n");
+  EXPECT_EQ(reset(book.context, chapter, true), 0);
+  EXPECT_EQ(read(exercise), stub);
+  auto kept = backups(exercise.parent_path());
+  ASSERT_EQ(kept.size(), 2u);
+  std::vector<std::string> texts = {read(kept[0]), read(kept[1])};
+  std::sort(texts.begin(), texts.end());
+  EXPECT_EQ(texts, (std::vector<std::string>{"first attempt\n", "second attempt\n"}));
 }
 
 }  // namespace
