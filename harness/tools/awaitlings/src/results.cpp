@@ -71,10 +71,10 @@ std::map<std::string, std::string> parse_full_messages(std::string_view json_tex
 
 ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
   ChapterResults loaded;
-  std::error_code error;
   // The learner's grader only: not chNN_grader_stub or the mistakes of other presets.
   std::regex list_file("^" + chapter.id() + "_grader\\[[0-9]+\\]_tests\\.cmake$");
-  for (const auto& entry : fs::directory_iterator(paths.chapter_build_dir(chapter), error)) {
+  std::error_code list_error;  // no build folder yet: no test list
+  for (const auto& entry : fs::directory_iterator(paths.chapter_build_dir(chapter), list_error)) {
     if (std::regex_match(entry.path().filename().string(), list_file)) {
       auto tests = parse_test_list(read_file(entry.path()), chapter.id());
       loaded.tests.insert(loaded.tests.end(), tests.begin(), tests.end());
@@ -82,13 +82,19 @@ ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
   }
   fs::path dir = paths.results(chapter);
   std::vector<std::string> recorded;
+  std::error_code error;
   // A parameterised test's name holds a '/': its file lies deeper. The name comes from test=.
   for (auto it = fs::recursive_directory_iterator(dir, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     if (it->path().extension() != ".result") continue;
     auto result = parse_result(read_file(it->path()));
     if (!result) continue;
-    loaded.written[result->test] = fs::last_write_time(it->path(), error);
+    // Its own error_code: the loop's one says whether the walk goes on, and a file gone between
+    // the listing and this call must cost its time only, not end the walk (or leave an error
+    // that the next call's success would hide).
+    std::error_code time_error;
+    auto written = fs::last_write_time(it->path(), time_error);
+    if (!time_error) loaded.written[result->test] = written;
     recorded.push_back(result->test);
     loaded.results[result->test] = *result;
   }
