@@ -304,6 +304,7 @@ class Watch {
 
   // False to quit.
   bool on_key(char key) {
+    if (key == '\0') return true;  // F2, an arrow, ESC: not "any key" either
     if (key == 'q' || key == 'Q') return false;
     if (listing_) {
       listing_ = false;  // any key goes back

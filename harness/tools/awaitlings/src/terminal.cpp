@@ -106,7 +106,9 @@ Readiness wait_for_input(int key_fd, int other_fd, std::chrono::milliseconds tim
   return ready;
 }
 
-std::optional<char> read_key(int fd) {
+namespace {
+
+std::optional<char> read_byte(int fd) {
   char key = 0;
   for (;;) {
     ssize_t got = ::read(fd, &key, 1);
@@ -114,6 +116,33 @@ std::optional<char> read_key(int fd) {
     if (got < 0 && errno == EINTR) continue;
     return std::nullopt;
   }
+}
+
+// The next byte of an escape sequence: a terminal sends the whole sequence at once, so a byte
+// that is not there within a moment belongs to no sequence (a lone ESC).
+std::optional<char> read_byte_soon(int fd) {
+  struct pollfd ready = {fd, POLLIN, 0};
+  if (::poll(&ready, 1, 50) <= 0 || !(ready.revents & POLLIN)) return std::nullopt;
+  return read_byte(fd);
+}
+
+}  // namespace
+
+std::optional<char> read_key(int fd) {
+  auto key = read_byte(fd);
+  if (!key || *key != '\x1b') return key;
+  // F2, Home, the arrows...: ESC [ parameters final (CSI) or ESC O final (SS3). Read to the end,
+  // so that no byte of it counts as a key ('A' of an arrow, '~' of F5), and ignore it.
+  auto next = read_byte_soon(fd);
+  if (next == '[') {
+    while (auto byte = read_byte_soon(fd)) {
+      if (*byte >= 0x40 && *byte <= 0x7e) break;  // the final byte
+    }
+  } else if (next == 'O') {
+    read_byte_soon(fd);
+  }
+  // A lone ESC, or ESC and a key (Alt+key): nothing either.
+  return '\0';
 }
 
 bool confirm(const std::string& question) {

@@ -37,7 +37,8 @@ struct Readiness {
 };
 Readiness wait_for_input(int key_fd, int other_fd, std::chrono::milliseconds timeout);
 
-// One byte from `fd`, if one is there.
+// The next key from `fd`: one byte, or '\0' for a key that means nothing here (an escape
+// sequence such as F2, Home or an arrow, read whole; a lone ESC). Nothing at the end of input.
 std::optional<char> read_key(int fd);
 
 // Asks a yes/no question on stdout and reads the answer from stdin: a single key in KeyMode,

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <exception>
 #include <functional>
+#include <string>
 
 #include "terminal.hpp"
 
@@ -81,6 +82,47 @@ TEST(Terminal, WithoutHandlersTheTerminalStaysRaw) {
   EXPECT_FALSE(now.c_lflag & ICANON);
   ::close(slave);
   ::close(master);
+}
+
+// The keys read from what a terminal sends, '\0' for one that means nothing; "." for the end.
+std::string keys_of(const std::string& sent, bool close_after = true) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "no pipe";
+  (void)!::write(fds[1], sent.data(), sent.size());
+  if (close_after) ::close(fds[1]);
+  std::string keys;
+  for (std::size_t i = 0; i <= sent.size(); ++i) {
+    auto key = read_key(fds[0]);
+    if (!key) {
+      keys += '.';
+      break;
+    }
+    keys += *key == '\0' ? '_' : *key;
+    if (!close_after) break;  // more would wait for the writer
+  }
+  ::close(fds[0]);
+  if (!close_after) ::close(fds[1]);
+  return keys;
+}
+
+TEST(Terminal, AnEscapeSequenceIsOneKeyThatDoesNothing) {
+  EXPECT_EQ(keys_of("h"), "h.");
+  EXPECT_EQ(keys_of("\x1b[A"
+                    "h"),
+            "_h.");  // up arrow, then h
+  EXPECT_EQ(keys_of("\x1b[12~"
+                    "q"),
+            "_q.");  // F2 (rxvt, linux console)
+  EXPECT_EQ(keys_of("\x1bOQ"
+                    "r"),
+            "_r.");  // F2 (xterm)
+  EXPECT_EQ(keys_of("\x1b[1;5H"
+                    "l"),
+            "_l.");                           // Ctrl+Home
+  EXPECT_EQ(keys_of("\x1b[H\x1b[F"), "__.");  // Home, End
+  EXPECT_EQ(keys_of("\x1b"), "_.");           // a lone ESC at the end
+  // A lone ESC with the terminal still open: not waiting for more than a moment.
+  EXPECT_EQ(keys_of("\x1b", /*close_after=*/false), "_");
 }
 
 }  // namespace
