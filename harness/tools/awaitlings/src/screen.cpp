@@ -221,14 +221,33 @@ std::string render_watch(const WatchScreen& screen, const Style& style) {
     for (auto& line : wrap(text, width)) top.push_back(style.bold(style.yellow(line)));
   }
   if (!screen.notice.empty()) top.emplace_back();
-  for (const auto& text : screen.hint) {
-    for (auto& line : wrap(text, width)) top.push_back(line);
-  }
-  if (!screen.hint.empty()) top.emplace_back();
 
   std::vector<std::string> bottom;
   bottom.emplace_back();
   bottom.push_back(style.dim("h hint  n next chapter  l list  r re-run  q quit"));
+
+  // A hint takes what is left once the details keep three lines (their title, a line, what was
+  // cut) and one line stays free: a long level would push the keys off a 24-line terminal.
+  std::vector<std::string> hint;
+  for (const auto& text : screen.hint) {
+    for (auto& line : wrap(text, width)) hint.push_back(line);
+  }
+  if (!hint.empty()) {
+    int hint_room = style.height - 1 - static_cast<int>(top.size() + bottom.size()) - 3 - 1;
+    hint_room = std::max(hint_room, 2);
+    if (static_cast<int>(hint.size()) > hint_room) {
+      std::string hints_file = fs::path(screen.exercise_path).parent_path().string();
+      hints_file += hints_file.empty() ? "HINTS.md" : "/HINTS.md";
+      std::string more = style.utf8 ? "\u2026" : "...";
+      more += " (cut to fit the terminal: the whole hint is in " + hints_file + ")";
+      std::vector<std::string> more_lines = wrap(more, width);
+      int kept = std::max(1, hint_room - static_cast<int>(more_lines.size()));
+      hint.resize(static_cast<std::size_t>(kept));
+      for (auto& line : more_lines) hint.push_back(style.dim(line));
+    }
+    top.insert(top.end(), hint.begin(), hint.end());
+    top.emplace_back();
+  }
 
   std::vector<std::string> details;
   if (!screen.details_title.empty()) {
