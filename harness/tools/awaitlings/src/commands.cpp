@@ -97,21 +97,6 @@ fs::path back_up(const fs::path& file, std::error_code& error) {
 
 // ---- hints ------------------------------------------------------------------------------------
 
-// A hint's Markdown, a little lighter for a terminal: no bold markers, and each paragraph on one
-// line (its line breaks are the file's, not meant for the terminal's width), for wrap() to flow.
-std::string plain_markdown(std::string text) {
-  for (auto at = text.find("**"); at != std::string::npos; at = text.find("**", at)) {
-    text.erase(at, 2);
-  }
-  std::string flowed;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    bool lone_break = text[i] == '\n' && (i == 0 || text[i - 1] != '\n') && i + 1 < text.size() &&
-                      text[i + 1] != '\n' && text[i + 1] != ' ';
-    flowed += lone_break ? ' ' : text[i];
-  }
-  return flowed;
-}
-
 }  // namespace
 
 Chapter current_chapter(const Context& context, const State& state) {

@@ -1,5 +1,6 @@
 #include "hints.hpp"
 
+#include <cctype>
 #include <grading/tasks.hpp>
 #include <sstream>
 
@@ -18,7 +19,67 @@ std::string trim_blank_lines(std::string text) {
   return text.substr(start);
 }
 
+// "- x", "* x", "+ x", "1. x", "12) x" (without the indentation).
+bool is_list_item(std::string_view text) {
+  if (text.size() >= 2 && (text[0] == '-' || text[0] == '*' || text[0] == '+') && text[1] == ' ') {
+    return true;
+  }
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  return digits > 0 && digits + 1 < text.size() && (text[digits] == '.' || text[digits] == ')') &&
+         text[digits + 1] == ' ';
+}
+
 }  // namespace
+
+std::string plain_markdown(std::string_view markdown) {
+  std::vector<std::string> out;
+  bool in_fence = false;
+  bool joinable = false;  // the last line is prose that the next line may continue
+  bool in_item = false;   // ... and a list item, which an indented line continues
+  std::istringstream lines{std::string(markdown)};
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::size_t start = line.find_first_not_of(' ');
+    std::string_view text =
+        start == std::string::npos ? std::string_view() : std::string_view(line).substr(start);
+    if (starts_with(text, "```") || starts_with(text, "~~~")) {
+      in_fence = !in_fence;
+      out.push_back(line);
+      joinable = false;
+      continue;
+    }
+    if (in_fence) {
+      out.push_back(line);
+      continue;
+    }
+    if (text.empty()) {
+      out.emplace_back();
+      joinable = in_item = false;
+      continue;
+    }
+    bool indented = start > 0;
+    bool item = is_list_item(text);
+    bool block = indented && !item && !in_item && !joinable;  // an indented (code) block
+    std::string plain(block ? line : line.substr(0, start) + std::string(text));
+    if (!block) {
+      for (auto at = plain.find("**"); at != std::string::npos; at = plain.find("**", at)) {
+        plain.erase(at, 2);
+      }
+    }
+    bool own_line = item || block || text[0] == '#' || text[0] == '|' || text[0] == '>';
+    if (joinable && !own_line && (!indented || in_item)) {
+      out.back() += " " + plain.substr(start);
+      continue;
+    }
+    out.push_back(plain);
+    if (item) in_item = true;
+    joinable = !block && text[0] != '|';
+  }
+  std::string joined;
+  for (std::size_t i = 0; i < out.size(); ++i) joined += (i ? "\n" : "") + out[i];
+  return joined;
+}
 
 Hints parse_hints(std::string_view markdown) {
   Hints hints;

@@ -39,6 +39,12 @@ std::string suite_of(std::string_view test);
 
 std::optional<std::size_t> exercise_of_test(const Hints& hints, std::string_view test);
 
+// A hint's Markdown, a little lighter for a terminal: no bold markers, and each paragraph on one
+// line (its line breaks are the file's, not meant for the terminal's width), for wrap() to flow.
+// A list keeps one line per item (an item's indented continuation joins it); fenced code and an
+// indented block keep their lines, indentation and ** as they are.
+std::string plain_markdown(std::string_view markdown);
+
 template <class Shown>
 std::optional<std::size_t> exercise_for_hint(const Hints& hints,
                                              const std::optional<std::string>& failing_test,
