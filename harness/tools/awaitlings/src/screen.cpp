@@ -224,7 +224,7 @@ std::string render_watch(const WatchScreen& screen, const Style& style) {
 
   std::vector<std::string> bottom;
   bottom.emplace_back();
-  bottom.push_back(style.dim("h hint  n next chapter  l list  r re-run  q quit"));
+  bottom.push_back(style.dim("h hint  n next chapter  l list  r grade again  q quit"));
 
   // A hint takes what is left once the details keep three lines (their title, a line, what was
   // cut) and one line stays free: a long level would push the keys off a 24-line terminal.

@@ -66,7 +66,7 @@ start "./build/workbook/awaitlings"
 wait_for "awaitlings  01-coroutines" 60
 wait_for "not started" 300  # chapter 01 is graded first (nothing recorded yet)
 wait_for "First failing test: Greeting."
-wait_for "h hint  n next chapter  l list  r re-run  q quit"
+wait_for "h hint  n next chapter  l list  r grade again  q quit"
 screen | grep -qF "0/13 passed" || fail "chapter 01 should show 0/13 passed"
 
 echo "2. the solution is saved: chapter 01 passes, watch moves on to 02"
