@@ -46,6 +46,9 @@ struct Paths {
   }
   // The graders' results files (harness/grading/README.md, "Results files").
   fs::path results(const Chapter& c) const { return build / "results" / c.folder; }
+  // Left there while the chapter's last build failed (by chNN.build or by watch): the progress
+  // report and awaitlings list say "does not compile".
+  fs::path build_failed_mark(const Chapter& c) const { return results(c) / "build-failed"; }
   // Where gtest_discover_tests() writes the chapter's test list, and the demo lives.
   fs::path chapter_build_dir(const Chapter& c) const { return build / "chapters" / c.folder; }
   fs::path demo(const Chapter& c) const { return chapter_build_dir(c) / (c.id() + "_demo"); }

@@ -211,6 +211,7 @@ class Watch {
     // The chapter's grader, and its demo (a relink: they share the exercise's object), so that
     // running the demo afterwards shows the code just graded.
     Build build = build_targets(context_, {chapter_.id() + "_grader", chapter_.id() + "_demo"});
+    mark_build(context_.paths, chapter_, build.ok);
     screen_.busy = false;
     if (!build.ok) {
       screen_.summary = summarize_chapter(context_.paths, chapter_);
@@ -518,6 +519,7 @@ int verify(Context& context) {
   for (const Chapter& chapter : context.chapters) {
     std::cout << "grading " << chapter.folder << "... " << std::flush;
     Build build = build_targets(context, {chapter.id() + "_grader"});
+    mark_build(context.paths, chapter, build.ok);
     if (!build.ok) {
       std::cout << context.style.red("does not compile") << "\n";
       for (const auto& line : build.error) std::cout << "    " << line << "\n";

@@ -1,6 +1,7 @@
 #include "results.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -126,8 +127,11 @@ Summary summarize(const ChapterResults& results,
   bool started = false;  // a failure other than a TODO: the learner has written something
   std::optional<fs::file_time_type> oldest;
   for (const std::string& test : results.tests) {
-    ++summary.total;
     auto found = results.results.find(test);
+    // Skipped (GTEST_SKIP: something the machine lacks): left out, as results.json and the
+    // progress report leave it out.
+    if (found != results.results.end() && found->second.status == "skipped") continue;
+    ++summary.total;
     if (found == results.results.end()) continue;
     ++summary.run;
     const TestResult& result = found->second;
@@ -153,7 +157,11 @@ Summary summarize(const ChapterResults& results,
   }
   // Stale when the file changed after the oldest of the tests' last runs: some verdict shown is
   // about code that is no longer there.
-  summary.stale = oldest && exercise_written && *exercise_written > *oldest;
+  // In microseconds, the finest file(TIMESTAMP) gives the progress report: both say the same.
+  auto micro = [](fs::file_time_type time) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch());
+  };
+  summary.stale = oldest && exercise_written && micro(*exercise_written) > micro(*oldest);
   return summary;
 }
 
@@ -171,11 +179,25 @@ std::string status_word(Status status) {
   return "";
 }
 
+void mark_build(const Paths& paths, const Chapter& chapter, bool ok) {
+  std::error_code error;
+  fs::path mark = paths.build_failed_mark(chapter);
+  if (ok) {
+    fs::remove(mark, error);
+    return;
+  }
+  fs::create_directories(mark.parent_path(), error);
+  std::ofstream(mark) << "cmake --build --preset workbook --target " << chapter.id() << "_grader\n";
+}
+
 Summary summarize_chapter(const Paths& paths, const Chapter& chapter) {
   std::error_code error;
   auto written = fs::last_write_time(paths.exercise(chapter), error);
-  return summarize(load_results(paths, chapter),
-                   error ? std::nullopt : std::optional<fs::file_time_type>(written));
+  Summary summary = summarize(load_results(paths, chapter),
+                              error ? std::nullopt : std::optional<fs::file_time_type>(written));
+  std::error_code mark_error;
+  summary.build_failed = fs::exists(paths.build_failed_mark(chapter), mark_error);
+  return summary;
 }
 
 }  // namespace awaitlings

@@ -60,6 +60,7 @@ struct Summary {
   // exercise.cpp changed after the chapter's tests were last graded: the verdict is old.
   bool stale = false;
   std::optional<std::string> first_failure;  // the first failed test, in the grader's order
+  bool build_failed = false;  // the last build of the chapter failed (Paths::build_failed_mark)
 };
 
 // The same rules as the progress report (harness/tools/progress.cmake): done when every test
@@ -70,6 +71,10 @@ Summary summarize(const ChapterResults& results,
 
 // "done", "in progress", "not started", "not run yet".
 std::string status_word(Status status);
+
+// Records whether the chapter's build just failed, for summarize_chapter() and the progress
+// report.
+void mark_build(const Paths& paths, const Chapter& chapter, bool ok);
 
 // The chapter's summary from the files on disk.
 Summary summarize_chapter(const Paths& paths, const Chapter& chapter);

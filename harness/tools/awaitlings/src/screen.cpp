@@ -287,10 +287,13 @@ std::string render_list(const std::vector<ListRow>& rows, const Style& style) {
   bool any_stale = false;
   for (const ListRow& row : rows) {
     const Summary& s = row.summary;
-    if (s.status == Status::Done) ++done;
+    if (s.status == Status::Done && !s.build_failed) ++done;
     passed += s.passed;
     total += s.total;
-    std::string status = coloured(style, status_colour(s.status), status_word(s.status));
+    // As the progress report: the verdicts are about code that no longer compiles.
+    std::string status = s.build_failed
+                             ? style.red("does not compile")
+                             : coloured(style, status_colour(s.status), status_word(s.status));
     if (s.stale) {
       status += ", " + style.yellow("stale");
       any_stale = true;
