@@ -49,6 +49,9 @@ struct Paths {
   // Left there while the chapter's last build failed (by chNN.build or by watch): the progress
   // report and awaitlings list say "does not compile".
   fs::path build_failed_mark(const Chapter& c) const { return results(c) / "build-failed"; }
+  // There while awaitlings runs the chapter's tests: left behind when awaitlings was stopped in
+  // the middle, and then the tests it stopped ("killed") are no verdict.
+  fs::path grading_mark(const Chapter& c) const { return results(c) / "grading-in-progress"; }
   // Where gtest_discover_tests() writes the chapter's test list, and the demo lives.
   fs::path chapter_build_dir(const Chapter& c) const { return build / "chapters" / c.folder; }
   fs::path demo(const Chapter& c) const { return chapter_build_dir(c) / (c.id() + "_demo"); }

@@ -58,10 +58,17 @@ Build build_targets(const Context& context, const std::vector<std::string>& targ
 // needed.
 void run_chapter_tests(const Context& context, const Chapter& chapter) {
   unsigned jobs = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  // Removed only when ctest returns: if awaitlings is stopped meanwhile (Ctrl-C, SIGTERM), it
+  // stays, and the next look at the results leaves out the tests we killed.
+  fs::path mark = context.paths.grading_mark(chapter);
+  std::error_code error;
+  fs::create_directories(mark.parent_path(), error);
+  std::ofstream(mark) << "awaitlings is grading this chapter\n";
   run_captured({{context.ctest, "--test-dir", context.paths.build.string(), "-L",
                  "^" + chapter.id() + "$", "-j", std::to_string(jobs)},
                 {},
                 {}});
+  fs::remove(mark, error);
 }
 
 bool configured(const Context& context) {
@@ -197,7 +204,7 @@ class Watch {
     screen_.exercise_path = context_.paths.shown(context_.paths.exercise(chapter_));
     screen_.watching = watcher_.mode();
     load_verdict();
-    if (screen_.summary.run == 0 || screen_.summary.stale) {
+    if (screen_.summary.run == 0 || screen_.summary.stale || screen_.summary.interrupted) {
       grade(false);
     } else {
       show();

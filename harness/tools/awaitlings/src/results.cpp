@@ -99,6 +99,20 @@ ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
     recorded.push_back(result->test);
     loaded.results[result->test] = *result;
   }
+  std::error_code mark_error;
+  loaded.interrupted = fs::exists(paths.grading_mark(chapter), mark_error);
+  if (loaded.interrupted) {
+    // A test that "did not finish" because we stopped its grading is no verdict on the code.
+    for (auto it = loaded.results.begin(); it != loaded.results.end();) {
+      if (it->second.reason != "killed") {
+        ++it;
+        continue;
+      }
+      std::erase(recorded, it->first);
+      loaded.written.erase(it->first);
+      it = loaded.results.erase(it);
+    }
+  }
   // Without a test list (the grader was never built), the results are all there is.
   if (loaded.tests.empty()) {
     std::sort(recorded.begin(), recorded.end());
@@ -124,6 +138,7 @@ std::string explanation(const ChapterResults& results, const std::string& test) 
 Summary summarize(const ChapterResults& results,
                   std::optional<fs::file_time_type> exercise_written) {
   Summary summary;
+  summary.interrupted = results.interrupted;
   bool started = false;  // a failure other than a TODO: the learner has written something
   std::optional<fs::file_time_type> oldest;
   for (const std::string& test : results.tests) {

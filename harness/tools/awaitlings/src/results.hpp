@@ -39,6 +39,9 @@ struct ChapterResults {
   std::map<std::string, TestResult> results;          // by test name
   std::map<std::string, fs::file_time_type> written;  // when each result was written
   std::map<std::string, std::string> full_messages;   // from results.json
+  // awaitlings was stopped while grading the chapter (Paths::grading_mark): the tests it
+  // stopped, reason "killed", were left out of `results`.
+  bool interrupted = false;
 };
 
 ChapterResults load_results(const Paths& paths, const Chapter& chapter);
@@ -60,7 +63,9 @@ struct Summary {
   // exercise.cpp changed after the chapter's tests were last graded: the verdict is old.
   bool stale = false;
   std::optional<std::string> first_failure;  // the first failed test, in the grader's order
-  bool build_failed = false;  // the last build of the chapter failed (Paths::build_failed_mark)
+  bool build_failed = false;
+  bool interrupted = false;  // ChapterResults::interrupted: grade again  // the last build of the
+                             // chapter failed (Paths::build_failed_mark)
 };
 
 // The same rules as the progress report (harness/tools/progress.cmake): done when every test

@@ -164,6 +164,29 @@ TEST(Results, ACrashShowsTheCrashNotThePlaceholder) {
   EXPECT_EQ(explanation(results, "A.unknown"), "");
 }
 
+TEST(Results, TestsWeStoppedAreNoVerdict) {
+  Scratch dir;
+  Paths paths{dir.path() / "src", dir.path() / "build"};
+  Chapter chapter{"04-gather", "04", "gather"};
+  dir.write("build/results/04-gather/A.first.result", result_text("A.first", "passed"));
+  dir.write("build/results/04-gather/A.second.result",
+            result_text("A.second", "failed", "killed", "the test did not finish"));
+  // A timeout of ctest's, with awaitlings not interrupted: a verdict (the test hangs).
+  ChapterResults results = load_results(paths, chapter);
+  EXPECT_FALSE(results.interrupted);
+  EXPECT_EQ(results.results.size(), 2u);
+  EXPECT_EQ(summarize(results, std::nullopt).first_failure, "A.second");
+  // awaitlings was stopped while grading: the test it killed is not run, not failed.
+  dir.write("build/results/04-gather/grading-in-progress", "");
+  results = load_results(paths, chapter);
+  EXPECT_TRUE(results.interrupted);
+  EXPECT_EQ(results.results.count("A.second"), 0u);
+  Summary summary = summarize(results, std::nullopt);
+  EXPECT_FALSE(summary.first_failure);
+  EXPECT_TRUE(summary.interrupted);
+  EXPECT_EQ(summary.run, 1);
+}
+
 TEST(Results, WithoutATestListTheResultsAreAllThereIs) {
   Scratch dir;
   Paths paths{dir.path() / "src", dir.path() / "build"};
