@@ -120,8 +120,12 @@ endfunction()
 
 file(GLOB entries LIST_DIRECTORIES true RELATIVE "${SOURCE}/chapters" "${SOURCE}/chapters/*")
 set(chapters "")
+# The same chapters as awaitlings' discover_chapters(): NN-topic folders with an exercise.cpp,
+# or whose reference solution exists (the learner deleted theirs); not a half-made folder.
 foreach(entry IN LISTS entries)
-  if(IS_DIRECTORY "${SOURCE}/chapters/${entry}" AND entry MATCHES "^[0-9][0-9]-")
+  if(IS_DIRECTORY "${SOURCE}/chapters/${entry}" AND entry MATCHES "^[0-9][0-9]-[a-z0-9-]+$"
+     AND (EXISTS "${SOURCE}/chapters/${entry}/exercise.cpp"
+          OR EXISTS "${SOURCE}/solutions/${entry}/exercise.cpp"))
     list(APPEND chapters "${entry}")
   endif()
 endforeach()

@@ -23,6 +23,8 @@ for chapter in 01-done 02-half 03-untouched 04-unrun 05-skipping 06-stale 07-bro
   echo 'aio::todo("x");' > "$source_dir/chapters/$chapter/exercise.cpp"
   touch -d '2026-01-01 10:00:00.100' "$source_dir/chapters/$chapter/exercise.cpp"
 done
+mkdir -p "$source_dir/chapters/08-coming" "$source_dir/chapters/Notes"  # no exercise: no chapter
+echo lesson > "$source_dir/chapters/08-coming/README.md"
 result 01-done A.one passed none
 result 01-done A.two passed none
 result 02-half A.one passed none
