@@ -17,18 +17,12 @@
 #include "results.hpp"
 #include "stub.hpp"
 #include "terminal.hpp"
+#include "text.hpp"
 #include "watcher.hpp"
 
 namespace awaitlings {
 
 namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string join(const std::vector<std::string>& lines) {
   std::string text;

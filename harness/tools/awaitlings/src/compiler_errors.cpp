@@ -1,21 +1,13 @@
 #include "compiler_errors.hpp"
 
+#include "text.hpp"
+
 #include <regex>
 #include <sstream>
 
 namespace awaitlings {
 
 namespace {
-
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  std::istringstream in{std::string(text)};
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
-  return lines;
-}
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   if (from.empty()) return;

@@ -1,5 +1,7 @@
 #include "hints.hpp"
 
+#include "text.hpp"
+
 #include <cctype>
 #include <grading/tasks.hpp>
 #include <sstream>
@@ -37,9 +39,7 @@ std::string plain_markdown(std::string_view markdown) {
   bool in_fence = false;
   bool joinable = false;  // the last line is prose that the next line may continue
   bool in_item = false;   // ... and a list item, which an indented line continues
-  std::istringstream lines{std::string(markdown)};
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  for (const std::string& line : split_lines(markdown)) {
     std::size_t start = line.find_first_not_of(' ');
     std::string_view text =
         start == std::string::npos ? std::string_view() : std::string_view(line).substr(start);
@@ -91,9 +91,7 @@ Hints parse_hints(std::string_view markdown) {
     if (section && !text.empty()) section->levels.push_back(text);
     body.clear();
   };
-  std::istringstream lines{std::string(markdown)};
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  for (const std::string& line : split_lines(markdown)) {
     if (starts_with(line, "## ") || starts_with(line, "# ")) {
       // A section without level markers closes here as a single level.
       close_level();

@@ -1,5 +1,7 @@
 #include "results.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -10,21 +12,9 @@
 
 namespace awaitlings {
 
-namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
-
 std::optional<TestResult> parse_result(std::string_view text) {
   TestResult result;
-  std::istringstream lines{std::string(text)};
-  for (std::string line; std::getline(lines, line);) {
+  for (const std::string& line : split_lines(text)) {
     auto equals = line.find('=');
     if (equals == std::string::npos) continue;
     std::string key = line.substr(0, equals);

@@ -1,5 +1,7 @@
 #include "screen.hpp"
 
+#include "text.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -29,13 +31,6 @@ std::string take_columns(std::string_view text, int columns) {
     out += text[i];
   }
   return out;
-}
-
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  std::istringstream in{std::string(text)};
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
 }
 
 // A table, a chart, a source excerpt: aligned by spaces, so it must not be re-flowed. Two spaces

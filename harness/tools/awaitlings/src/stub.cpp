@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "process.hpp"
+#include "text.hpp"
 
 namespace awaitlings {
 
@@ -81,18 +82,17 @@ std::optional<Stub> find_untouched_stub(const std::filesystem::path& source,
                                         const std::filesystem::path& pristine_copy,
                                         std::string& why) {
   if (auto stub = from_git(source, relative, why)) return stub;
-  std::ifstream in(pristine_copy, std::ios::binary);
-  if (!in) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(pristine_copy, error)) {
     why += "  - no copy at " + pristine_copy.string() + "\n";
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!looks_like_stub(text.str())) {
+  std::string text = read_file(pristine_copy);
+  if (!looks_like_stub(text)) {
     why += "  - the copy at " + pristine_copy.string() + " does not call aio::todo\n";
     return std::nullopt;
   }
-  return Stub{text.str(), pristine_copy.string()};
+  return Stub{text, pristine_copy.string()};
 }
 
 }  // namespace awaitlings
