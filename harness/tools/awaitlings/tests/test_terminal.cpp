@@ -61,6 +61,13 @@ TEST(Terminal, AnUncaughtExceptionRestoresTheTerminal) {
   EXPECT_TRUE(ending.line_mode_back);
 }
 
+TEST(Terminal, CtrlCWhileIdleRestoresTheTerminal) {
+  // Watch waiting for a key or a save, and Ctrl-C: the terminal sends SIGINT (ISIG stays on).
+  Ending ending = crash_in_key_mode([] { ::raise(SIGINT); });
+  EXPECT_EQ(ending.signal, SIGINT);  // ends as Ctrl-C would: the shell sees 130
+  EXPECT_TRUE(ending.line_mode_back);
+}
+
 TEST(Terminal, WithoutHandlersTheTerminalStaysRaw) {
   // The check above can fail: a child that dies without the handlers leaves the mode raw.
   int master = -1;
