@@ -151,7 +151,9 @@ fi
 # The progress report after it says so, and does not welcome the learner to a built workbook.
 grep -qF "Does not compile: 01-coroutines" ctest.log || fail "the report should say 01 does not compile"
 grep -qF "Everything is built" ctest.log && fail "the report welcomed the learner after a failed build"
-./build/workbook/awaitlings --plain list | grep -qE "01-coroutines .*does not compile" ||
-  fail "list should show 01-coroutines as not compiling"
+list=$(./build/workbook/awaitlings --plain list)
+grep -qE "01-coroutines .*does not compile" <<<"$list" ||
+  fail "list should show 01-coroutines as not compiling:
+$list"
 git checkout -q chapters/01-coroutines/exercise.cpp
 echo "e2e: ok"
