@@ -63,6 +63,37 @@ TEST(Commands, HintForAnExerciseWithoutText) {
   EXPECT_NE(lines[1].find("Do it."), std::string::npos);
 }
 
+// A hint from HINTS.md to the lines on the terminal, exactly: the whole path (parse_hints,
+// plain_markdown, wrap) on a level with a paragraph, a list and fenced code.
+TEST(Commands, HintRenderingGolden) {
+  Workbook book(
+      "# Chapter 05 hints\n\n## 1. `greeting()`\n\n"
+      "**Level 1.** Print the greeting, then\nreturn. Two steps:\n"
+      "- print `Hello`\n- `co_return` the\n  value\n\n"
+      "```cpp\nif (ok) {\n  co_return **ptr;\n}\n```\n");
+  State state;
+  auto lines = next_hint(book.context, state, book.context.chapters[0], 1);
+  std::vector<std::string> shown;
+  for (const auto& text : lines) {
+    for (const auto& line : wrap(text, 40)) shown.push_back(line);
+  }
+  std::vector<std::string> golden = {
+      "Hint for exercise 1, greeting (level 1",
+      "of 1):",
+      "Level 1. Print the greeting, then",
+      "return. Two steps:",
+      "- print `Hello`",
+      "- `co_return` the value",
+      "",
+      "```cpp",
+      "if (ok) {",
+      "  co_return **ptr;",
+      "}",
+      "```",
+  };
+  EXPECT_EQ(shown, golden);
+}
+
 TEST(Commands, ResetADeletedExercise) {
   Workbook book;
   std::filesystem::path exercise = book.scratch.path() / "chapters/05-sample/exercise.cpp";
