@@ -658,6 +658,10 @@ void say_crash(int fd, int signal, Say out) {
 void merge_in_a_fresh_process() {
   pid_t pid = ::fork();
   if (pid == 0) {
+    // The handler runs with the crash's signal blocked, and exec keeps the mask.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     char self[] = "/proc/self/exe";
     char flag[] = "--awaitlings-merge-results";
     char* argv[] = {self, flag, nullptr};
