@@ -52,7 +52,7 @@ function(workbook_chapter)
 
   add_executable(${id}_demo ${chapter_dir}/demo.cpp)
   target_link_libraries(${id}_demo PRIVATE ${id}_exercise)
-  _workbook_build_fixture(${id} ${ARG_TOPIC})
+  _workbook_build_fixture(${id} ${ARG_TOPIC} ${name})
 
   if(WORKBOOK_STUB_CHECK)
     _workbook_exercise(${id}_exercise_stub ${chapter_dir}/exercise.cpp ${chapter_dir})
@@ -85,9 +85,13 @@ endfunction()
 # grader test of the chapter requires it (a ctest fixture), so the plain
 # `ctest --preset workbook -L chNN` builds first after an edit. A compile error fails chNN.build,
 # and ctest then runs none of the chapter's tests instead of grading the old binary.
-function(_workbook_build_fixture id topic)
+function(_workbook_build_fixture id topic chapter)
+  # Through build_chapter.cmake: a failed build also leaves results/<chapter>/build-failed, which
+  # the progress report reads.
   add_test(NAME ${id}.build
-           COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target ${id}_grader ${id}_demo)
+           COMMAND ${CMAKE_COMMAND} -DBUILD=${CMAKE_BINARY_DIR} -DGRADER=${id}_grader
+                   -DDEMO=${id}_demo -DMARK=${CMAKE_BINARY_DIR}/results/${chapter}/build-failed
+                   -P ${PROJECT_SOURCE_DIR}/harness/cmake/build_chapter.cmake)
   set_tests_properties(${id}.build PROPERTIES
     FIXTURES_SETUP ${id}.build
     LABELS "${id};${topic};build"

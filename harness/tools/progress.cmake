@@ -120,8 +120,12 @@ endfunction()
 
 file(GLOB entries LIST_DIRECTORIES true RELATIVE "${SOURCE}/chapters" "${SOURCE}/chapters/*")
 set(chapters "")
+# The same chapters as awaitlings' discover_chapters(): NN-topic folders with an exercise.cpp,
+# or whose reference solution exists (the learner deleted theirs); not a half-made folder.
 foreach(entry IN LISTS entries)
-  if(IS_DIRECTORY "${SOURCE}/chapters/${entry}" AND entry MATCHES "^[0-9][0-9]-")
+  if(IS_DIRECTORY "${SOURCE}/chapters/${entry}" AND entry MATCHES "^[0-9][0-9]-[a-z0-9-]+$"
+     AND (EXISTS "${SOURCE}/chapters/${entry}/exercise.cpp"
+          OR EXISTS "${SOURCE}/solutions/${entry}/exercise.cpp"))
     list(APPEND chapters "${entry}")
   endif()
 endforeach()
@@ -133,6 +137,7 @@ _pad("passed" ${passed_width} passed_header)
 string(APPEND report "${header}${passed_header}status\n")
 set(next "")
 set(stale_labels "")
+set(broken "")  # chapters whose last build failed (results/<chapter>/build-failed)
 set(chapters_done 0)
 set(chapter_count 0)
 set(tests_passed 0)
@@ -153,7 +158,9 @@ foreach(chapter IN LISTS chapters)
     if(test STREQUAL "")
       continue()
     endif()
-    file(TIMESTAMP "${result_file}" "${chapter}/${test}/written" "%s" UTC)
+    # Microseconds (%s%f), as awaitlings compares them: a save within the second of a grading is
+    # stale too.
+    file(TIMESTAMP "${result_file}" "${chapter}/${test}/written" "%s%f" UTC)
     _result_value("${content}" status "${chapter}/${test}/status")
     _result_value("${content}" reason "${chapter}/${test}/reason")
     _result_value("${content}" message "${chapter}/${test}/message")
@@ -173,8 +180,13 @@ foreach(chapter IN LISTS chapters)
   set(first_unrun "")
   set(oldest "")   # when the longest-ago graded test of the chapter was graded (Unix seconds)
   foreach(test IN LISTS tests)
-    math(EXPR total "${total} + 1")
     set(status "${${chapter}/${test}/status}")
+    # A skipped test (GTEST_SKIP: something the machine lacks) neither passes nor fails: it is
+    # left out, as results.json leaves it out, and as awaitlings counts.
+    if(status STREQUAL "skipped")
+      continue()
+    endif()
+    math(EXPR total "${total} + 1")
     if(status STREQUAL "")
       if(first_unrun STREQUAL "")
         set(first_unrun "${test}")
@@ -200,7 +212,12 @@ foreach(chapter IN LISTS chapters)
   math(EXPR tests_passed "${tests_passed} + ${passed}")
   math(EXPR tests_total "${tests_total} + ${total}")
 
-  if(total GREATER 0 AND passed EQUAL total)
+  # chNN.build (build_chapter.cmake) or awaitlings watch left this mark: the verdicts above are
+  # about code that no longer compiles.
+  if(EXISTS "${RESULTS}/${chapter}/build-failed")
+    set(word "does not compile")
+    list(APPEND broken "${chapter}")
+  elseif(total GREATER 0 AND passed EQUAL total)
     set(word "done")
     math(EXPR chapters_done "${chapters_done} + 1")
   elseif(run EQUAL 0)
@@ -214,7 +231,7 @@ foreach(chapter IN LISTS chapters)
   # Stale: exercise.cpp was saved after some of these verdicts were recorded.
   set(stale 0)
   if(NOT oldest STREQUAL "" AND EXISTS "${SOURCE}/chapters/${chapter}/exercise.cpp")
-    file(TIMESTAMP "${SOURCE}/chapters/${chapter}/exercise.cpp" edited "%s" UTC)
+    file(TIMESTAMP "${SOURCE}/chapters/${chapter}/exercise.cpp" edited "%s%f" UTC)
     if(edited GREATER oldest)
       set(stale 1)
       string(REGEX MATCH "^[0-9]+" stale_number "${chapter}")
@@ -273,7 +290,10 @@ else()
                        "  edit    ${dir}/exercise.cpp\n"
                        "  test    ctest --preset workbook -L ch${number}   (rebuilds first)\n"
                        "  hints   ${dir}/HINTS.md\n")
-  if(NOT next_failure STREQUAL "")
+  if(next_word STREQUAL "does not compile")
+    string(APPEND report "  does not compile: cmake --build --preset workbook --target "
+                         "ch${number}_grader\n")
+  elseif(NOT next_failure STREQUAL "")
     _format_failure("${${next}/${next_failure}/message}" failure_text)
     string(APPEND report "  first failing test: ${next_failure}\n${failure_text}")
   elseif(next_word STREQUAL "not run yet")
@@ -292,7 +312,12 @@ if(awaitlings MATCHES "^\\.\\./")
 else()
   set(awaitlings "./${awaitlings}")
 endif()
-if(tests_passed EQUAL 0)
+if(broken)
+  # Not "everything is built": say so, even on a fresh clone's first command.
+  list(JOIN broken ", " broken_text)
+  string(APPEND report "\nDoes not compile: ${broken_text} (the compiler's errors are above).\n"
+                       "Fix it, then grade on every save: ${awaitlings}\n")
+elseif(tests_passed EQUAL 0)
   # Nothing passes yet: a fresh clone's first command ends here.
   string(APPEND report "\nWelcome to awaitlings! Everything is built. Start with:\n\n"
                        "  ${awaitlings}\n\n"

@@ -17,9 +17,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +31,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -334,6 +337,18 @@ class ExercismReport {
   void record(const testing::TestInfo& info, const std::string& status,
               const std::string& message) {
     if (dir_.empty()) return;
+    write_file_atomically(entry_file(info), entry_text(info, status, message));
+    merge();
+  }
+
+  bool enabled() const { return !dir_.empty(); }
+
+  // A test's entry file and its text, which record() writes; the crash handler writes one too.
+  std::filesystem::path entry_file(const testing::TestInfo& info) const {
+    return entry_file(std::string(info.test_suite_name()) + "." + info.name());
+  }
+  std::string entry_text(const testing::TestInfo& info, const std::string& status,
+                         const std::string& message) const {
     std::string name = std::string(info.test_suite_name()) + "." + info.name();
     nlohmann::json entry;
     if (status.empty()) {
@@ -345,20 +360,10 @@ class ExercismReport {
         entry["task_id"] = *task;
       }
     }
-    write_file_atomically(entry_file(name), dump(entry));
-    merge();
+    return dump(entry);
   }
 
- private:
-  std::filesystem::path entry_file(const std::string& name) const {
-    return dir_ / (name + ".test.json");
-  }
-
-  // Learner code can print any bytes: invalid UTF-8 becomes U+FFFD instead of an exception.
-  static std::string dump(const nlohmann::json& json) {
-    return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  }
-
+  // Rebuilds results.json from the entry files of every test the grader has.
   void merge() const {
     // flock: the other grader process ctest runs at the same time merges into the same file.
     std::filesystem::path lock_file = dir_ / ".results.json.lock";
@@ -389,6 +394,16 @@ class ExercismReport {
     if (lock >= 0) ::close(lock);  // also releases the lock
   }
 
+ private:
+  std::filesystem::path entry_file(const std::string& name) const {
+    return dir_ / (name + ".test.json");
+  }
+
+  // Learner code can print any bytes: invalid UTF-8 becomes U+FFFD instead of an exception.
+  static std::string dump(const nlohmann::json& json) {
+    return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+
   nlohmann::json read_entry(const std::string& name) const {
     std::ifstream in(entry_file(name));
     if (!in) return nullptr;
@@ -404,8 +419,32 @@ class ExercismReport {
 struct FatalReport {
   char path[4096] = "";
   char head[1024] = "";  // "chapter=...\ntest=...\nstatus=failed\n"
+  // The test's results.json entry around its message: the handler writes the crash's text, JSON
+  // escaped, between the two, then has a fresh process rebuild results.json (grader_self).
+  char entry_path[4096] = "";
+  char entry_head[4096] = "";
+  char entry_tail[4096] = "";
 };
 FatalReport fatal_report;
+
+// The text record() would write with the message left out: what comes before and after it.
+void prepare_fatal_entry(const std::filesystem::path& file, const std::string& text,
+                         const std::string& placeholder) {
+  fatal_report.entry_path[0] = '\0';
+  std::string path = file.string();
+  auto at = text.find(placeholder);
+  if (at == std::string::npos) return;
+  std::string head = text.substr(0, at);
+  std::string tail = text.substr(at + placeholder.size());
+  if (path.size() >= sizeof fatal_report.entry_path ||
+      head.size() >= sizeof fatal_report.entry_head ||
+      tail.size() >= sizeof fatal_report.entry_tail) {
+    return;
+  }
+  std::memcpy(fatal_report.entry_head, head.c_str(), head.size() + 1);
+  std::memcpy(fatal_report.entry_tail, tail.c_str(), tail.size() + 1);
+  std::memcpy(fatal_report.entry_path, path.c_str(), path.size() + 1);
+}
 
 void prepare_fatal_report(const std::filesystem::path& file, const std::string& test) {
   std::string path = file.string();
@@ -426,6 +465,7 @@ class ResultRecorder : public testing::EmptyTestEventListener {
   void OnTestStart(const testing::TestInfo& info) override {
     file_.clear();
     fatal_report.path[0] = '\0';
+    fatal_report.entry_path[0] = '\0';
     if (dir_.empty()) return;
     std::string name = test_name(info);
     // Parameterised names contain '/' ("Sizes/Download.Works/3"): they nest in folders.
@@ -439,11 +479,17 @@ class ResultRecorder : public testing::EmptyTestEventListener {
     write_file(file_, result_text(name, "failed", "killed", did_not_finish));
     exercism_.record(info, "error", did_not_finish);
     prepare_fatal_report(file_, name);
+    if (exercism_.enabled()) {
+      const std::string placeholder = "@@awaitlings-crash-text@@";
+      prepare_fatal_entry(exercism_.entry_file(info),
+                          exercism_.entry_text(info, "error", placeholder), placeholder);
+    }
     current_ = &info;
   }
 
   void OnTestEnd(const testing::TestInfo& info) override {
     fatal_report.path[0] = '\0';
+    fatal_report.entry_path[0] = '\0';
     if (file_.empty()) return;
     const testing::TestResult& result = *info.result();
     std::string status = result.Skipped() ? "skipped" : result.Failed() ? "failed" : "passed";
@@ -498,7 +544,9 @@ void say(int fd, const char* text) {
   }
 }
 
-void say_number(int fd, unsigned value) {
+using Say = void (*)(int fd, const char* text);
+
+void say_number(int fd, unsigned value, Say out) {
   char digits[16];
   int at = 15;
   digits[at] = '\0';
@@ -506,7 +554,7 @@ void say_number(int fd, unsigned value) {
     digits[--at] = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value > 0 && at > 0);
-  say(fd, digits + at);
+  out(fd, digits + at);
 }
 
 // "04-gather/exercise.cpp" from a full path: the last two components.
@@ -542,47 +590,94 @@ const char* signal_name(int signal) {
 
 // Where the crash happened, in one sentence: "while task 'main' was running download_file()
 // (04-gather/exercise.cpp, after the co_await at line 17)".
-void say_where(int fd) {
-  aio::detail::RunningStep step = aio::detail::running_step();
-  if (!step.function) {
-    say(fd, " while no coroutine was running (in plain code, or in the grader itself)");
-    return;
+// `text` as the inside of a JSON string.
+void say_json(int fd, const char* text) {
+  if (!text) return;
+  for (const char* p = text; *p; ++p) {
+    auto c = static_cast<unsigned char>(*p);
+    if (c == '"' || c == '\\') {
+      char escaped[3] = {'\\', static_cast<char>(c), '\0'};
+      say(fd, escaped);
+    } else if (c == '\n') {
+      say(fd, "\\n");
+    } else if (c < 0x20) {
+      say(fd, " ");
+    } else {
+      char plain[2] = {static_cast<char>(c), '\0'};
+      say(fd, plain);
+    }
   }
-  say(fd, " while task '");
-  say(fd, step.task ? step.task : "?");
-  say(fd, "' was running ");
-  say(fd, step.function);
-  say(fd, "() (");
-  say(fd, short_path(step.file));
-  if (step.line) {
-    say(fd, ", after the co_await at line ");
-    say_number(fd, step.line);
-  } else {
-    say(fd, ", since the start of the function");
-  }
-  say(fd, ")");
 }
 
-void on_crash(int signal) {
-  say(STDOUT_FILENO, "\n--- failed: the test crashed ---\nCrashed (");
-  say(STDOUT_FILENO, signal_name(signal));
-  say(STDOUT_FILENO, ")");
-  say_where(STDOUT_FILENO);
-  say(STDOUT_FILENO, ".\n");
+void say_where(int fd, Say out = say) {
+  aio::detail::RunningStep step = aio::detail::running_step();
+  if (!step.function) {
+    out(fd, " while no coroutine was running (in plain code, or in the grader itself)");
+    return;
+  }
+  out(fd, " while task '");
+  out(fd, step.task ? step.task : "?");
+  out(fd, "' was running ");
+  out(fd, step.function);
+  out(fd, "() (");
+  out(fd, short_path(step.file));
+  if (step.line) {
+    out(fd, ", after the co_await at line ");
+    say_number(fd, step.line, out);
+  } else {
+    out(fd, ", since the start of the function");
+  }
+  out(fd, ")");
+}
+
+// What a learner reads about a crash: on the output, and as the test's results.json message.
+void say_crash(int fd, int signal, Say out) {
+  out(fd, "Crashed (");
+  out(fd, signal_name(signal));
+  out(fd, ")");
+  say_where(fd, out);
+  out(fd, ".\n");
   if (signal == SIGABRT) {
-    say(STDOUT_FILENO,
+    out(fd,
         "  An abort usually means std::terminate: an exception left a destructor or a noexcept "
         "function, or an assert failed. The lines just above this one may say which.\n");
   } else {
-    say(STDOUT_FILENO,
+    out(fd,
         "  In coroutine code this usually means memory that is already gone: a reference "
         "parameter or a lambda capture that dangles once the caller's temporaries die, a "
         "pointer or string_view into a destroyed coroutine frame, or a null pointer.\n");
   }
-  say(STDOUT_FILENO,
+  out(fd,
       "  AddressSanitizer shows exactly which access went wrong and where that memory died:\n"
       "    cmake --workflow --preset workbook-asan\n"
       "  (the lesson of chapter 01 explains the preset).\n");
+}
+
+// This grader's own executable, run with --awaitlings-merge-results by the crash handler: the
+// crashed process cannot build JSON safely (its heap may be what broke).
+void merge_in_a_fresh_process() {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // The handler runs with the crash's signal blocked, and exec keeps the mask.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    char self[] = "/proc/self/exe";
+    char flag[] = "--awaitlings-merge-results";
+    char* argv[] = {self, flag, nullptr};
+    ::execv(self, argv);
+    ::_exit(127);
+  }
+  if (pid > 0) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+void on_crash(int signal) {
+  say(STDOUT_FILENO, "\n--- failed: the test crashed ---\n");
+  say_crash(STDOUT_FILENO, signal, say);
   if (fatal_report.path[0] != '\0') {
     int fd = ::open(fatal_report.path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
@@ -593,6 +688,17 @@ void on_crash(int signal) {
       say_where(fd);
       say(fd, "\n");
       ::close(fd);
+    }
+  }
+  // results.json said "did not finish" since the test started: now it says how.
+  if (fatal_report.entry_path[0] != '\0') {
+    int fd = ::open(fatal_report.entry_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      say(fd, fatal_report.entry_head);
+      say_crash(fd, signal, say_json);
+      say(fd, fatal_report.entry_tail);
+      ::close(fd);
+      merge_in_a_fresh_process();
     }
   }
   // Let the signal end the process as it would have: ctest reports "SegFault" and the like.
@@ -621,6 +727,12 @@ void install_crash_handler() {
 
 int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
+  if (argc == 2 && std::string_view(argv[1]) == "--awaitlings-merge-results") {
+    // Run by a crashed grader (merge_in_a_fresh_process): only rebuild results.json.
+    grading::set_chapter(AWAITLINGS_CHAPTER);
+    ExercismReport(results_dir()).merge();
+    return 0;
+  }
   grading::set_chapter(AWAITLINGS_CHAPTER);
   grading::set_stuck_step_reporter(record_stuck_step);
   install_crash_handler();

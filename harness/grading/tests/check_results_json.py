@@ -10,7 +10,8 @@ reading it back as another tool would, with Python's json module.
    "pass" with a null message, an "output" key and an integer task_id.
 2. The mistaken grader's test alone: the file says fail; that test's message is the whole
    teaching text (the expected words, the hints pointer, the seed); tests not run are absent.
-3. A grader whose test crashes: its entry is "error" and says the test did not finish.
+3. A grader whose test crashes: its entry is "error" and says what crashed (the signal, where),
+   not the "did not finish" written when the test started.
 """
 import json
 import os
@@ -121,9 +122,12 @@ def check_crash(grader: str, test: str, scratch: str) -> None:
     if run_test(grader, test, results) == 0:
         fail("the crashing grader exited with 0")
     entry = read_report(results)["tests"][0]
-    if entry["status"] != "error" or "did not finish" not in (entry["message"] or ""):
-        fail(f"a crashed test should be status error, 'did not finish': {entry}")
-    print(f"crash: {test} is error, 'did not finish'")
+    message = entry["message"] or ""
+    if entry["status"] != "error" or "Crashed (SIGSEGV" not in message:
+        fail(f"a crashed test should be status error, with the crash's text: {entry}")
+    if "did not finish" in message:
+        fail(f"a crashed test's message is still the placeholder written at its start: {entry}")
+    print(f"crash: {test} is error, 'Crashed (SIGSEGV...'")
 
 
 def main() -> None:

@@ -28,10 +28,10 @@ std::vector<Chapter> discover_chapters(const fs::path& source) {
   for (const auto& entry : fs::directory_iterator(source / "chapters", error)) {
     std::string name = entry.path().filename().string();
     if (!entry.is_directory(error) || !is_chapter_folder(name)) continue;
-    // exercise.cpp or exercise.hpp: the learner may have deleted exercise.cpp, and `reset` must
-    // still find the chapter to bring it back.
+    // A chapter whose exercise.cpp the learner deleted still is one (reset brings the stub
+    // back): its reference solution says so. A half-made folder has neither.
     if (!fs::is_regular_file(entry.path() / "exercise.cpp", error) &&
-        !fs::is_regular_file(entry.path() / "exercise.hpp", error)) {
+        !fs::is_regular_file(source / "solutions" / name / "exercise.cpp", error)) {
       continue;
     }
     chapters.push_back({name, name.substr(0, 2), name.substr(3)});

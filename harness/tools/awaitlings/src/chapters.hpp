@@ -21,8 +21,9 @@ struct Chapter {
   friend bool operator==(const Chapter&, const Chapter&) = default;
 };
 
-// The folders chapters/NN-topic that hold an exercise.cpp, in order. Nothing else counts (a
-// README, a half-made folder without its exercise).
+// The folders chapters/NN-topic that hold an exercise.cpp, or whose exercise.cpp was deleted
+// (solutions/NN-topic/exercise.cpp exists), in order. Nothing else counts (a README, a
+// half-made folder without its exercise).
 std::vector<Chapter> discover_chapters(const fs::path& source);
 
 // A chapter named the way a learner would: "4", "04", "ch04", "04-gather" or "gather".
@@ -45,6 +46,12 @@ struct Paths {
   }
   // The graders' results files (harness/grading/README.md, "Results files").
   fs::path results(const Chapter& c) const { return build / "results" / c.folder; }
+  // Left there while the chapter's last build failed (by chNN.build or by watch): the progress
+  // report and awaitlings list say "does not compile".
+  fs::path build_failed_mark(const Chapter& c) const { return results(c) / "build-failed"; }
+  // There while awaitlings runs the chapter's tests: left behind when awaitlings was stopped in
+  // the middle, and then the tests it stopped ("killed") are no verdict.
+  fs::path grading_mark(const Chapter& c) const { return results(c) / "grading-in-progress"; }
   // Where gtest_discover_tests() writes the chapter's test list, and the demo lives.
   fs::path chapter_build_dir(const Chapter& c) const { return build / "chapters" / c.folder; }
   fs::path demo(const Chapter& c) const { return chapter_build_dir(c) / (c.id() + "_demo"); }

@@ -1,5 +1,4 @@
 #include "commands.hpp"
-#include "text.hpp"
 
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "results.hpp"
 #include "stub.hpp"
 #include "terminal.hpp"
+#include "text.hpp"
 #include "watcher.hpp"
 
 namespace awaitlings {
@@ -52,10 +52,17 @@ Build build_targets(const Context& context, const std::vector<std::string>& targ
 // needed.
 void run_chapter_tests(const Context& context, const Chapter& chapter) {
   unsigned jobs = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  // Removed only when ctest returns: if awaitlings is stopped meanwhile (Ctrl-C, SIGTERM), it
+  // stays, and the next look at the results leaves out the tests we killed.
+  fs::path mark = context.paths.grading_mark(chapter);
+  std::error_code error;
+  fs::create_directories(mark.parent_path(), error);
+  std::ofstream(mark) << "awaitlings is grading this chapter\n";
   run_captured({{context.ctest, "--test-dir", context.paths.build.string(), "-L",
                  "^" + chapter.id() + "$", "-j", std::to_string(jobs)},
                 {},
                 {}});
+  fs::remove(mark, error);
 }
 
 bool configured(const Context& context) {
@@ -69,6 +76,24 @@ bool configured(const Context& context) {
 
 std::string test_command(const Chapter& chapter) {
   return "ctest --preset workbook -L " + chapter.id();
+}
+
+// A copy of `file` as file.backup-<date>-<time>, with -2, -3... when that name is taken (two
+// resets within a second): never over an earlier backup, since the copy refuses an existing
+// name. Empty on failure, with `error` set.
+fs::path back_up(const fs::path& file, std::error_code& error) {
+  std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  for (int attempt = 1; attempt < 1000; ++attempt) {
+    fs::path backup = file;
+    backup += std::string(".backup-") + stamp;
+    if (attempt > 1) backup += "-" + std::to_string(attempt);
+    error.clear();
+    if (fs::copy_file(file, backup, fs::copy_options::none, error)) return backup;
+    if (error != std::errc::file_exists) return {};
+  }
+  return {};
 }
 
 // ---- hints ------------------------------------------------------------------------------------
@@ -102,10 +127,10 @@ std::vector<std::string> next_hint(const Context& context, State& state, const C
     });
   }
   const HintSection& section = hints.exercises[*index];
+  // A heading followed at once by the next one has no text at all: there is no level to show.
   if (section.levels.empty()) {
-    // A section without "**Level N.**" paragraphs: nothing to step through (and no level -1).
-    return {"Exercise " + std::to_string(*index + 1) + ", " + section.name +
-            ", has no hint levels in " + hints_file + ": read its section there."};
+    return {"Exercise " + std::to_string(*index + 1) + ", " + section.name + ", has no hints in " +
+            hints_file + " yet."};
   }
   int total = static_cast<int>(section.levels.size());
   int shown = state.hints_shown_for(chapter.folder, *index);
@@ -173,7 +198,7 @@ class Watch {
     screen_.exercise_path = context_.paths.shown(context_.paths.exercise(chapter_));
     screen_.watching = watcher_.mode();
     load_verdict();
-    if (screen_.summary.run == 0 || screen_.summary.stale) {
+    if (screen_.summary.run == 0 || screen_.summary.stale || screen_.summary.interrupted) {
       grade(false);
     } else {
       show();
@@ -187,6 +212,7 @@ class Watch {
     // The chapter's grader, and its demo (a relink: they share the exercise's object), so that
     // running the demo afterwards shows the code just graded.
     Build build = build_targets(context_, {chapter_.id() + "_grader", chapter_.id() + "_demo"});
+    mark_build(context_.paths, chapter_, build.ok);
     screen_.busy = false;
     if (!build.ok) {
       screen_.summary = summarize_chapter(context_.paths, chapter_);
@@ -220,13 +246,7 @@ class Watch {
     if (summary.first_failure) {
       const std::string& test = *summary.first_failure;
       screen_.details_title = "First failing test: " + test;
-      const TestResult& result = results.results[test];
-      // A test that ended its grader (a crash, a step that never returned) has its explanation
-      // in its results file only: results.json can just say that it did not finish.
-      const bool ended_the_grader = result.reason == "crashed" || result.reason == "stuck";
-      auto full = results.full_messages.find(test);
-      screen_.details =
-          full != results.full_messages.end() && !ended_the_grader ? full->second : result.message;
+      screen_.details = explanation(results, test);
       screen_.full_details_command = test_command(chapter_) + " --output-on-failure";
     } else if (summary.status == Status::Done) {
       screen_.details_title = "All " + std::to_string(summary.total) + " tests pass.";
@@ -271,6 +291,7 @@ class Watch {
 
   // False to quit.
   bool on_key(char key) {
+    if (key == '\0') return true;  // F2, an arrow, ESC: not "any key" either
     if (key == 'q' || key == 'Q') return false;
     if (listing_) {
       listing_ = false;  // any key goes back
@@ -430,46 +451,40 @@ int reset(Context& context, const Chapter& chapter, bool yes) {
     return 1;
   }
   std::error_code missing;
-  const bool exists = fs::exists(exercise, missing);
+  bool exists = fs::exists(exercise, missing);
   if (exists && read_file(exercise) == stub->text) {
     std::cout << shown << " is already the untouched stub: nothing to do.\n";
     return 0;
   }
-  // A backup name that sorts by time and never overwrites an earlier backup: two resets in one
-  // second get -2, -3... after the time.
-  std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-  fs::path backup = exercise;
-  backup += std::string(".backup-") + stamp;
-  for (int n = 2; fs::exists(backup, missing); ++n) {
-    backup = exercise;
-    backup += std::string(".backup-") + stamp + "-" + std::to_string(n);
-  }
   if (exists) {
     std::cout << "This replaces " << shown << " with the untouched stub (from " << stub->origin
-              << ").\nYour version is kept as " << context.paths.shown(backup) << ".\n";
+              << ").\nYour version is kept as " << shown << ".backup-<date>-<time>.\n";
   } else {
-    std::cout << shown << " is missing: this brings back the untouched stub (from " << stub->origin
+    std::cout << shown << " is missing: this writes the untouched stub (from " << stub->origin
               << ").\n";
   }
   if (!yes && !confirm("Reset " + chapter.folder + "?")) {
     std::cout << "Nothing changed.\n";
     return 1;
   }
-  std::error_code error;
-  if (exists) fs::copy_file(exercise, backup, fs::copy_options::none, error);
-  if (error) {
-    std::cerr << "awaitlings: cannot write the backup " << backup.string() << ": "
-              << error.message() << "\nNothing changed.\n";
-    return 1;
+  fs::path backup;
+  if (exists) {
+    std::error_code error;
+    backup = back_up(exercise, error);
+    if (backup.empty()) {
+      std::cerr << "awaitlings: cannot write a backup of " << shown << ": " << error.message()
+                << "\nNothing changed.\n";
+      return 1;
+    }
+    std::cout << "Your version is in " << context.paths.shown(backup) << ".\n";
   }
   {
     std::ofstream out(exercise, std::ios::binary | std::ios::trunc);
     out << stub->text;
     if (!out.flush()) {
-      std::cerr << "awaitlings: cannot write " << shown << "; your version is in "
-                << backup.string() << "\n";
+      std::cerr << "awaitlings: cannot write " << shown;
+      if (!backup.empty()) std::cerr << "; your version is in " << backup.string();
+      std::cerr << "\n";
       return 1;
     }
   }
@@ -505,6 +520,7 @@ int verify(Context& context) {
   for (const Chapter& chapter : context.chapters) {
     std::cout << "grading " << chapter.folder << "... " << std::flush;
     Build build = build_targets(context, {chapter.id() + "_grader"});
+    mark_build(context.paths, chapter, build.ok);
     if (!build.ok) {
       std::cout << context.style.red("does not compile") << "\n";
       for (const auto& line : build.error) std::cout << "    " << line << "\n";

@@ -1,4 +1,5 @@
 #include "compiler_errors.hpp"
+
 #include "text.hpp"
 
 #include <regex>

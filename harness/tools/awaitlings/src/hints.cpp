@@ -1,9 +1,8 @@
 #include "hints.hpp"
 
-#include <cctype>
-
 #include "text.hpp"
 
+#include <cctype>
 #include <grading/tasks.hpp>
 #include <sstream>
 
@@ -22,7 +21,65 @@ std::string trim_blank_lines(std::string text) {
   return text.substr(start);
 }
 
+// "- x", "* x", "+ x", "1. x", "12) x" (without the indentation).
+bool is_list_item(std::string_view text) {
+  if (text.size() >= 2 && (text[0] == '-' || text[0] == '*' || text[0] == '+') && text[1] == ' ') {
+    return true;
+  }
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  return digits > 0 && digits + 1 < text.size() && (text[digits] == '.' || text[digits] == ')') &&
+         text[digits + 1] == ' ';
+}
+
 }  // namespace
+
+std::string plain_markdown(std::string_view markdown) {
+  std::vector<std::string> out;
+  bool in_fence = false;
+  bool joinable = false;  // the last line is prose that the next line may continue
+  bool in_item = false;   // ... and a list item, which an indented line continues
+  for (const std::string& line : split_lines(markdown)) {
+    std::size_t start = line.find_first_not_of(' ');
+    std::string_view text =
+        start == std::string::npos ? std::string_view() : std::string_view(line).substr(start);
+    if (starts_with(text, "```") || starts_with(text, "~~~")) {
+      in_fence = !in_fence;
+      out.push_back(line);
+      joinable = false;
+      continue;
+    }
+    if (in_fence) {
+      out.push_back(line);
+      continue;
+    }
+    if (text.empty()) {
+      out.emplace_back();
+      joinable = in_item = false;
+      continue;
+    }
+    bool indented = start > 0;
+    bool item = is_list_item(text);
+    bool block = indented && !item && !in_item && !joinable;  // an indented (code) block
+    std::string plain(block ? line : line.substr(0, start) + std::string(text));
+    if (!block) {
+      for (auto at = plain.find("**"); at != std::string::npos; at = plain.find("**", at)) {
+        plain.erase(at, 2);
+      }
+    }
+    bool own_line = item || block || text[0] == '#' || text[0] == '|' || text[0] == '>';
+    if (joinable && !own_line && (!indented || in_item)) {
+      out.back() += " " + plain.substr(start);
+      continue;
+    }
+    out.push_back(plain);
+    if (item) in_item = true;
+    joinable = !block && text[0] != '|';
+  }
+  std::string joined;
+  for (std::size_t i = 0; i < out.size(); ++i) joined += (i ? "\n" : "") + out[i];
+  return joined;
+}
 
 Hints parse_hints(std::string_view markdown) {
   Hints hints;
@@ -34,9 +91,7 @@ Hints parse_hints(std::string_view markdown) {
     if (section && !text.empty()) section->levels.push_back(text);
     body.clear();
   };
-  std::istringstream lines{std::string(markdown)};
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  for (const std::string& line : split_lines(markdown)) {
     if (starts_with(line, "## ") || starts_with(line, "# ")) {
       // A section without level markers closes here as a single level.
       close_level();
@@ -79,42 +134,6 @@ std::optional<std::size_t> exercise_of_test(const Hints& hints, std::string_view
     return static_cast<std::size_t>(*task - 1);
   }
   return std::nullopt;
-}
-
-namespace {
-
-// A Markdown line that never continues the paragraph before it.
-bool starts_a_line_of_its_own(const std::string& line) {
-  if (line.empty() || line[0] == ' ' || line[0] == '\t' || line[0] == '|') return true;
-  if (line.rfind("- ", 0) == 0 || line.rfind("* ", 0) == 0 || line.rfind("```", 0) == 0) {
-    return true;
-  }
-  std::size_t digits = 0;
-  while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
-  return digits > 0 && line.compare(digits, 2, ". ") == 0;
-}
-
-}  // namespace
-
-std::string plain_markdown(std::string text) {
-  for (auto at = text.find("**"); at != std::string::npos; at = text.find("**", at)) {
-    text.erase(at, 2);
-  }
-  std::string flowed;
-  bool in_code = false;
-  bool joinable = false;  // the line before was prose: this one may continue it
-  for (const std::string& line : split_lines(text)) {
-    const bool fence = line.rfind("```", 0) == 0;
-    if (!in_code && !fence && joinable && !starts_a_line_of_its_own(line)) {
-      flowed += ' ' + line;
-      continue;
-    }
-    if (!flowed.empty()) flowed += '\n';
-    flowed += line;
-    if (fence) in_code = !in_code;
-    joinable = !in_code && !fence && !line.empty();
-  }
-  return flowed;
 }
 
 }  // namespace awaitlings

@@ -25,11 +25,6 @@ struct Hints {
 
 Hints parse_hints(std::string_view markdown);
 
-// A hint's Markdown, a little lighter for a terminal: no bold markers, and each paragraph on one
-// line (its line breaks are the file's, not meant for the terminal's width), for wrap() to flow.
-// List items, indented lines, table rows and fenced code keep their own lines.
-std::string plain_markdown(std::string text);
-
 // Which exercise to give a hint for (an index into hints.exercises): the one the first failing
 // test is about (its suite names the exercise), else the first whose levels are not all shown.
 // `shown(i)` is how many levels of exercise i were shown already. Nothing for a file without
@@ -43,6 +38,12 @@ std::optional<std::size_t> exercise_for_hint(const Hints& hints,
 std::string suite_of(std::string_view test);
 
 std::optional<std::size_t> exercise_of_test(const Hints& hints, std::string_view test);
+
+// A hint's Markdown, a little lighter for a terminal: no bold markers, and each paragraph on one
+// line (its line breaks are the file's, not meant for the terminal's width), for wrap() to flow.
+// A list keeps one line per item (an item's indented continuation joins it); fenced code and an
+// indented block keep their lines, indentation and ** as they are.
+std::string plain_markdown(std::string_view markdown);
 
 template <class Shown>
 std::optional<std::size_t> exercise_for_hint(const Hints& hints,

@@ -58,26 +58,24 @@ int main(int argc, char** argv) {
   app.add_option("--build", build, "its build folder (the workbook preset's)")
       ->capture_default_str();
   app.add_flag("--plain", plain, "no colours or screen clearing (also: NO_COLOR, TERM=dumb)");
-  // The options of watch are the app's too, so that `awaitlings --poll` (watch is the default)
-  // works as well as `awaitlings watch --poll`.
   bool poll = false;
-  int debounce_ms = 300;
   app.add_flag("--poll", poll,
-               "watch: notice saves by checking the file's time only (where inotify is silent: "
+               "watch notices saves by checking the file's time only (where inotify is silent: "
                "network drives, WSL's Windows folders)");
-  app.add_option("--debounce", debounce_ms,
-                 "watch: milliseconds of quiet after a save before grading")
-      ->check(CLI::Range(0, 10000))
-      ->capture_default_str();
-  // `awaitlings 02`: watch chapter 02 (a name that is no command is a chapter).
-  std::string chapter_name;
-  app.add_option("chapter", chapter_name, "watch: the chapter to start with");
-  // An option a command does not know goes to the app: `awaitlings list --plain` works like
-  // `awaitlings --plain list`. Subcommands made after this inherit it.
+  // Each subcommand hands the options it does not know to the app: the global ones above work
+  // after the subcommand too (awaitlings list --plain). Set before the subcommands exist, which
+  // inherit it.
   app.fallthrough();
 
+  std::string chapter_name;
+  // `awaitlings 04`: a chapter alone is watch on that chapter.
+  app.add_option("chapter", chapter_name, "without a command: the chapter to watch");
+  int debounce_ms = 300;
   CLI::App* watch = app.add_subcommand("watch", "grade the chapter on every save (the default)");
   watch->add_option("chapter", chapter_name, "the chapter to start with (default: where you are)");
+  watch->add_option("--debounce", debounce_ms, "milliseconds of quiet after a save before grading")
+      ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
 
   CLI::App* list = app.add_subcommand("list", "every chapter with its tests passed");
 

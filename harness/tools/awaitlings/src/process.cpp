@@ -41,6 +41,40 @@ std::vector<char*> argv_of(const Command& command) {
   return argv;
 }
 
+// The signals whose handlers stop running_child (terminal.cpp). Blocked from before fork until
+// the child is recorded: a Ctrl-C in between would otherwise find running_child still 0 and
+// leave the new child running after awaitlings ends. The handler then runs, with the child
+// known, as soon as they are unblocked.
+class BlockStopSignals {
+ public:
+  BlockStopSignals() {
+    sigset_t stop;
+    sigemptyset(&stop);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&stop, signal);
+    ::sigprocmask(SIG_BLOCK, &stop, &old_);
+  }
+  ~BlockStopSignals() { unblock(); }
+  BlockStopSignals(const BlockStopSignals&) = delete;
+  BlockStopSignals& operator=(const BlockStopSignals&) = delete;
+
+  void unblock() {
+    if (done_) return;
+    done_ = true;
+    ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+  // In the child: our handlers are not its business (exec resets them, but a signal may come
+  // before exec), then the mask it would have had.
+  void in_child() {
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::signal(signal, SIG_DFL);
+    unblock();
+  }
+
+ private:
+  sigset_t old_;
+  bool done_ = false;
+};
+
 int wait_for(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
@@ -61,6 +95,7 @@ Captured run_captured(const Command& command) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return captured;
   std::vector<char*> argv = argv_of(command);
+  BlockStopSignals blocked;
   pid_t pid = ::fork();
   if (pid < 0) {
     ::close(pipe_fds[0]);
@@ -69,6 +104,7 @@ Captured run_captured(const Command& command) {
   }
   if (pid == 0) {
     ::setpgid(0, 0);
+    blocked.in_child();
     int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) ::dup2(null, STDIN_FILENO);
     ::dup2(pipe_fds[1], STDOUT_FILENO);
@@ -78,6 +114,7 @@ Captured run_captured(const Command& command) {
   ::setpgid(pid, pid);  // as the child does: whichever runs first, the group exists before a signal
   running_child = pid;
   running_group = 1;
+  blocked.unblock();  // a signal that came meanwhile is handled now, and stops the child
   ::close(pipe_fds[1]);
   char buffer[4096];
   for (;;) {
@@ -96,18 +133,24 @@ Captured run_captured(const Command& command) {
 int run_on_terminal(const Command& command) {
   if (command.argv.empty()) return -1;
   std::vector<char*> argv = argv_of(command);
+  BlockStopSignals blocked;
   pid_t pid = ::fork();
   if (pid < 0) return -1;
-  if (pid == 0) exec_child(command, argv);
+  if (pid == 0) {
+    blocked.in_child();
+    exec_child(command, argv);
+  }
   running_child = pid;
   // Ctrl-C reaches the child (the terminal signals the whole foreground group): awaitlings waits
-  // for it to end instead of ending first and leaving it behind.
+  // for it to end instead of ending first and leaving it behind. Ignored before the signals are
+  // unblocked: a Ctrl-C pending since the fork reached the child too.
   struct sigaction ignore {
   }, old_int{}, old_quit{};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
   ::sigaction(SIGINT, &ignore, &old_int);
   ::sigaction(SIGQUIT, &ignore, &old_quit);
+  blocked.unblock();
   int code = wait_for(pid);
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);

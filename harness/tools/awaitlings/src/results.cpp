@@ -1,7 +1,9 @@
 #include "results.hpp"
+
 #include "text.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -10,12 +12,9 @@
 
 namespace awaitlings {
 
-namespace {}  // namespace
-
 std::optional<TestResult> parse_result(std::string_view text) {
   TestResult result;
-  std::istringstream lines{std::string(text)};
-  for (std::string line; std::getline(lines, line);) {
+  for (const std::string& line : split_lines(text)) {
     auto equals = line.find('=');
     if (equals == std::string::npos) continue;
     std::string key = line.substr(0, equals);
@@ -63,10 +62,10 @@ std::map<std::string, std::string> parse_full_messages(std::string_view json_tex
 
 ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
   ChapterResults loaded;
-  std::error_code error;
   // The learner's grader only: not chNN_grader_stub or the mistakes of other presets.
   std::regex list_file("^" + chapter.id() + "_grader\\[[0-9]+\\]_tests\\.cmake$");
-  for (const auto& entry : fs::directory_iterator(paths.chapter_build_dir(chapter), error)) {
+  std::error_code list_error;  // no build folder yet: no test list
+  for (const auto& entry : fs::directory_iterator(paths.chapter_build_dir(chapter), list_error)) {
     if (std::regex_match(entry.path().filename().string(), list_file)) {
       auto tests = parse_test_list(read_file(entry.path()), chapter.id());
       loaded.tests.insert(loaded.tests.end(), tests.begin(), tests.end());
@@ -74,21 +73,35 @@ ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
   }
   fs::path dir = paths.results(chapter);
   std::vector<std::string> recorded;
+  std::error_code error;
   // A parameterised test's name holds a '/': its file lies deeper. The name comes from test=.
-  // One error_code per call: a results file that vanished between the listing and the reading
-  // (a grader rewriting it) must skip that file, not end the walk with the others unread.
-  std::error_code walk_error;
-  for (auto it = fs::recursive_directory_iterator(dir, walk_error);
-       !walk_error && it != fs::recursive_directory_iterator(); it.increment(walk_error)) {
+  for (auto it = fs::recursive_directory_iterator(dir, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     if (it->path().extension() != ".result") continue;
     auto result = parse_result(read_file(it->path()));
     if (!result) continue;
+    // Its own error_code: the loop's one says whether the walk goes on, and a file gone between
+    // the listing and this call must cost its time only, not end the walk (or leave an error
+    // that the next call's success would hide).
     std::error_code time_error;
     auto written = fs::last_write_time(it->path(), time_error);
-    if (time_error) continue;
-    loaded.written[result->test] = written;
+    if (!time_error) loaded.written[result->test] = written;
     recorded.push_back(result->test);
     loaded.results[result->test] = *result;
+  }
+  std::error_code mark_error;
+  loaded.interrupted = fs::exists(paths.grading_mark(chapter), mark_error);
+  if (loaded.interrupted) {
+    // A test that "did not finish" because we stopped its grading is no verdict on the code.
+    for (auto it = loaded.results.begin(); it != loaded.results.end();) {
+      if (it->second.reason != "killed") {
+        ++it;
+        continue;
+      }
+      std::erase(recorded, it->first);
+      loaded.written.erase(it->first);
+      it = loaded.results.erase(it);
+    }
   }
   // Without a test list (the grader was never built), the results are all there is.
   if (loaded.tests.empty()) {
@@ -99,14 +112,31 @@ ChapterResults load_results(const Paths& paths, const Chapter& chapter) {
   return loaded;
 }
 
+std::string explanation(const ChapterResults& results, const std::string& test) {
+  auto recorded = results.results.find(test);
+  auto full = results.full_messages.find(test);
+  if (full == results.full_messages.end()) {
+    return recorded != results.results.end() ? recorded->second.message : std::string();
+  }
+  bool placeholder = full->second.rfind("the test did not finish", 0) == 0;
+  if (placeholder && recorded != results.results.end() && recorded->second.reason != "killed") {
+    return recorded->second.message;
+  }
+  return full->second;
+}
+
 Summary summarize(const ChapterResults& results,
                   std::optional<fs::file_time_type> exercise_written) {
   Summary summary;
+  summary.interrupted = results.interrupted;
   bool started = false;  // a failure other than a TODO: the learner has written something
   std::optional<fs::file_time_type> oldest;
   for (const std::string& test : results.tests) {
-    ++summary.total;
     auto found = results.results.find(test);
+    // Skipped (GTEST_SKIP: something the machine lacks): left out, as results.json and the
+    // progress report leave it out.
+    if (found != results.results.end() && found->second.status == "skipped") continue;
+    ++summary.total;
     if (found == results.results.end()) continue;
     ++summary.run;
     const TestResult& result = found->second;
@@ -132,7 +162,11 @@ Summary summarize(const ChapterResults& results,
   }
   // Stale when the file changed after the oldest of the tests' last runs: some verdict shown is
   // about code that is no longer there.
-  summary.stale = oldest && exercise_written && *exercise_written > *oldest;
+  // In microseconds, the finest file(TIMESTAMP) gives the progress report: both say the same.
+  auto micro = [](fs::file_time_type time) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch());
+  };
+  summary.stale = oldest && exercise_written && micro(*exercise_written) > micro(*oldest);
   return summary;
 }
 
@@ -150,11 +184,25 @@ std::string status_word(Status status) {
   return "";
 }
 
+void mark_build(const Paths& paths, const Chapter& chapter, bool ok) {
+  std::error_code error;
+  fs::path mark = paths.build_failed_mark(chapter);
+  if (ok) {
+    fs::remove(mark, error);
+    return;
+  }
+  fs::create_directories(mark.parent_path(), error);
+  std::ofstream(mark) << "cmake --build --preset workbook --target " << chapter.id() << "_grader\n";
+}
+
 Summary summarize_chapter(const Paths& paths, const Chapter& chapter) {
   std::error_code error;
   auto written = fs::last_write_time(paths.exercise(chapter), error);
-  return summarize(load_results(paths, chapter),
-                   error ? std::nullopt : std::optional<fs::file_time_type>(written));
+  Summary summary = summarize(load_results(paths, chapter),
+                              error ? std::nullopt : std::optional<fs::file_time_type>(written));
+  std::error_code mark_error;
+  summary.build_failed = fs::exists(paths.build_failed_mark(chapter), mark_error);
+  return summary;
 }
 
 }  // namespace awaitlings

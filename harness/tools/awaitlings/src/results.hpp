@@ -39,9 +39,19 @@ struct ChapterResults {
   std::map<std::string, TestResult> results;          // by test name
   std::map<std::string, fs::file_time_type> written;  // when each result was written
   std::map<std::string, std::string> full_messages;   // from results.json
+  // awaitlings was stopped while grading the chapter (Paths::grading_mark): the tests it
+  // stopped, reason "killed", were left out of `results`.
+  bool interrupted = false;
 };
 
 ChapterResults load_results(const Paths& paths, const Chapter& chapter);
+
+// What to show about `test`: results.json's whole teaching text, unless the results file knows
+// more. A test writes "did not finish" to both when it starts; a crash (a signal, an abort, an
+// uncaught exception) or a stuck step then rewrites the results file with what happened, and a
+// grader that could not update results.json (an older one, a sanitizer's build) leaves the
+// placeholder there.
+std::string explanation(const ChapterResults& results, const std::string& test);
 
 enum class Status { NotRunYet, NotStarted, InProgress, Done };
 
@@ -53,6 +63,9 @@ struct Summary {
   // exercise.cpp changed after the chapter's tests were last graded: the verdict is old.
   bool stale = false;
   std::optional<std::string> first_failure;  // the first failed test, in the grader's order
+  bool build_failed = false;
+  bool interrupted = false;  // ChapterResults::interrupted: grade again  // the last build of the
+                             // chapter failed (Paths::build_failed_mark)
 };
 
 // The same rules as the progress report (harness/tools/progress.cmake): done when every test
@@ -63,6 +76,10 @@ Summary summarize(const ChapterResults& results,
 
 // "done", "in progress", "not started", "not run yet".
 std::string status_word(Status status);
+
+// Records whether the chapter's build just failed, for summarize_chapter() and the progress
+// report.
+void mark_build(const Paths& paths, const Chapter& chapter, bool ok);
 
 // The chapter's summary from the files on disk.
 Summary summarize_chapter(const Paths& paths, const Chapter& chapter);

@@ -1,4 +1,5 @@
 #include "screen.hpp"
+
 #include "text.hpp"
 
 #include <sys/ioctl.h>
@@ -215,14 +216,33 @@ std::string render_watch(const WatchScreen& screen, const Style& style) {
     for (auto& line : wrap(text, width)) top.push_back(style.bold(style.yellow(line)));
   }
   if (!screen.notice.empty()) top.emplace_back();
-  for (const auto& text : screen.hint) {
-    for (auto& line : wrap(text, width)) top.push_back(line);
-  }
-  if (!screen.hint.empty()) top.emplace_back();
 
   std::vector<std::string> bottom;
   bottom.emplace_back();
-  bottom.push_back(style.dim("h hint  n next chapter  l list  r re-run  q quit"));
+  bottom.push_back(style.dim("h hint  n next chapter  l list  r grade again  q quit"));
+
+  // A hint takes what is left once the details keep three lines (their title, a line, what was
+  // cut) and one line stays free: a long level would push the keys off a 24-line terminal.
+  std::vector<std::string> hint;
+  for (const auto& text : screen.hint) {
+    for (auto& line : wrap(text, width)) hint.push_back(line);
+  }
+  if (!hint.empty()) {
+    int hint_room = style.height - 1 - static_cast<int>(top.size() + bottom.size()) - 3 - 1;
+    hint_room = std::max(hint_room, 2);
+    if (static_cast<int>(hint.size()) > hint_room) {
+      std::string hints_file = fs::path(screen.exercise_path).parent_path().string();
+      hints_file += hints_file.empty() ? "HINTS.md" : "/HINTS.md";
+      std::string more = style.utf8 ? "\u2026" : "...";
+      more += " (cut to fit the terminal: the whole hint is in " + hints_file + ")";
+      std::vector<std::string> more_lines = wrap(more, width);
+      int kept = std::max(1, hint_room - static_cast<int>(more_lines.size()));
+      hint.resize(static_cast<std::size_t>(kept));
+      for (auto& line : more_lines) hint.push_back(style.dim(line));
+    }
+    top.insert(top.end(), hint.begin(), hint.end());
+    top.emplace_back();
+  }
 
   std::vector<std::string> details;
   if (!screen.details_title.empty()) {
@@ -262,10 +282,13 @@ std::string render_list(const std::vector<ListRow>& rows, const Style& style) {
   bool any_stale = false;
   for (const ListRow& row : rows) {
     const Summary& s = row.summary;
-    if (s.status == Status::Done) ++done;
+    if (s.status == Status::Done && !s.build_failed) ++done;
     passed += s.passed;
     total += s.total;
-    std::string status = coloured(style, status_colour(s.status), status_word(s.status));
+    // As the progress report: the verdicts are about code that no longer compiles.
+    std::string status = s.build_failed
+                             ? style.red("does not compile")
+                             : coloured(style, status_colour(s.status), status_word(s.status));
     if (s.stale) {
       status += ", " + style.yellow("stale");
       any_stale = true;

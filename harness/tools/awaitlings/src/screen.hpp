@@ -59,7 +59,8 @@ std::string score(const Summary& summary);
 
 // The watch screen, top to bottom: the chapter's header, a notice (a chapter just finished, a
 // question), a hint, the details (the first failing check or the compiler's error), the keys.
-// Details are cut to what fits the terminal's height, with a note of what was left out.
+// A long hint, then the details, are cut to what fits the terminal's height, each with a note of
+// what was left out.
 struct WatchScreen {
   Chapter chapter;
   Summary summary;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "process.hpp"
+#include "text.hpp"
 
 namespace awaitlings {
 
@@ -21,6 +22,23 @@ Captured git(const std::filesystem::path& source, std::vector<std::string> args)
   return run_captured({args, {}, {}});
 }
 
+// The file as `revision` has it, if that is a stub. "<rev>:./<path>": relative to the source
+// folder (git -C), which need not be the repository's root (the workbook inside a bigger repo).
+std::optional<Stub> stub_at(const std::filesystem::path& source, const std::string& revision,
+                            const std::string& relative, const std::string& origin,
+                            std::string& why) {
+  Captured version = git(source, {"show", revision + ":./" + relative});
+  if (version.exit_code != 0) {
+    why += "  - " + origin + ": no " + relative + "\n";
+    return std::nullopt;
+  }
+  if (!looks_like_stub(version.output)) {
+    why += "  - " + origin + ": " + relative + " does not call aio::todo\n";
+    return std::nullopt;
+  }
+  return Stub{version.output, origin};
+}
+
 std::optional<Stub> from_git(const std::filesystem::path& source, const std::string& relative,
                              std::string& why) {
   Captured inside = git(source, {"rev-parse", "--is-inside-work-tree"});
@@ -28,35 +46,29 @@ std::optional<Stub> from_git(const std::filesystem::path& source, const std::str
     why += "  - " + source.string() + " is not a git checkout (or git is not installed)\n";
     return std::nullopt;
   }
-  std::string learner = trimmed(git(source, {"config", "user.email"}).output);
-  // Newest first: hash, author address, author name.
-  Captured history = git(source, {"log", "--format=%H%x09%ae%x09%an", "--", relative});
-  if (history.exit_code != 0) {
-    why += "  - git log failed:\n" + history.output;
-    return std::nullopt;
+  // 1. The project as last fetched: the branch's upstream (origin/main), else the remote's
+  //    default branch. The learner's commits, partial work that still calls aio::todo included,
+  //    are not there unless they pushed them.
+  for (const std::string& name : {std::string("@{upstream}"), std::string("origin/HEAD")}) {
+    Captured ref = git(source, {"rev-parse", "--abbrev-ref", "--symbolic-full-name", name});
+    std::string upstream = trimmed(ref.output);
+    if (ref.exit_code != 0 || upstream.empty()) continue;
+    if (auto stub = stub_at(source, upstream, relative, "git " + upstream, why)) return stub;
+    break;  // origin/HEAD is the same project: no better
   }
-  std::istringstream lines(history.output);
-  int learners_commits = 0;
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream fields(line);
-    std::string hash, email, name;
-    std::getline(fields, hash, '\t');
-    std::getline(fields, email, '\t');
-    std::getline(fields, name);
-    if (hash.empty()) continue;
-    if (!learner.empty() && email == learner) {
-      ++learners_commits;
-      continue;
-    }
-    Captured version = git(source, {"show", hash + ":" + relative});
-    if (version.exit_code == 0 && looks_like_stub(version.output)) {
-      return Stub{version.output, "git commit " + hash.substr(0, 10) + " (" + name + ")"};
+  // 2. The file's first version: the project's, before the learner touched it (oldest first;
+  //    no -n, which would cut before reversing).
+  Captured history = git(source, {"log", "--reverse", "--format=%H", "--", relative});
+  std::string first = history.output.substr(0, history.output.find('\n'));
+  if (history.exit_code == 0 && !first.empty()) {
+    if (auto stub =
+            stub_at(source, first, relative,
+                    "git commit " + first.substr(0, 10) + ", the file's first version", why)) {
+      return stub;
     }
   }
-  why += "  - git history of " + relative + ": no version without your own commits (" +
-         std::to_string(learners_commits) + " of them, as " +
-         (learner.empty() ? std::string("no user.email") : learner) + ") still calls aio::todo\n";
-  return std::nullopt;
+  // 3. HEAD: a shallow or squashed history whose only version is the current commit.
+  return stub_at(source, "HEAD", relative, "git HEAD", why);
 }
 
 }  // namespace
@@ -70,18 +82,17 @@ std::optional<Stub> find_untouched_stub(const std::filesystem::path& source,
                                         const std::filesystem::path& pristine_copy,
                                         std::string& why) {
   if (auto stub = from_git(source, relative, why)) return stub;
-  std::ifstream in(pristine_copy, std::ios::binary);
-  if (!in) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(pristine_copy, error)) {
     why += "  - no copy at " + pristine_copy.string() + "\n";
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!looks_like_stub(text.str())) {
+  std::string text = read_file(pristine_copy);
+  if (!looks_like_stub(text)) {
     why += "  - the copy at " + pristine_copy.string() + " does not call aio::todo\n";
     return std::nullopt;
   }
-  return Stub{text.str(), pristine_copy.string()};
+  return Stub{text, pristine_copy.string()};
 }
 
 }  // namespace awaitlings

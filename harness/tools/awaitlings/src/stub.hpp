@@ -1,9 +1,10 @@
 // Where `awaitlings reset` finds the untouched stub of a chapter's exercise.cpp.
 //
-// 1. git: the newest version of the file committed by someone other than the learner (whose
-//    address is git's user.email), that still calls aio::todo. So a learner who committed their
-//    own work still gets the project's stub, and one who pulled a newer project gets the newer
-//    stub.
+// 1. git, in this order: the branch's upstream (the project as last fetched, without the
+//    learner's commits), else the file's first commit (the project's original stub), else HEAD;
+//    each only if it still calls aio::todo. Not "the newest commit by someone else": a learner
+//    without user.email, or committing as the project's author, would get their partial work
+//    back.
 // 2. Without git (a downloaded archive): the copy of the stubs the workbook's first configure
 //    made in the build tree (build/workbook/pristine/).
 #pragma once
@@ -16,7 +17,7 @@ namespace awaitlings {
 
 struct Stub {
   std::string text;
-  std::string origin;  // "git commit 1a2b3c4 (Jane Doe)" or the copy's path
+  std::string origin;  // "git origin/main", "git commit 1a2b3c4d5e, ..." or the copy's path
 };
 
 // `relative` is the file's path from the source root ("chapters/04-gather/exercise.cpp").

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "process.hpp"
@@ -24,14 +26,30 @@ void restore_terminal() {
   if (saved_fd >= 0) ::tcsetattr(saved_fd, TCSAFLUSH, &saved_termios);
 }
 
-void on_signal(int signal) {
+// Async-signal-safe: the child is stopped, the terminal's mode, colours and cursor put back.
+void clean_up() {
   if (running_child > 0) ::kill(running_group ? -running_child : running_child, SIGTERM);
+  bool had_terminal = saved_fd >= 0;
   restore_terminal();
+  saved_fd = -1;  // once only: a crash during std::terminate's clean-up reaches here again
   // Show the cursor and reset colours, in case a screen was half drawn.
   static const char reset[] = "\x1b[0m\x1b[?25h\n";
-  if (saved_fd >= 0) (void)!::write(STDOUT_FILENO, reset, sizeof reset - 1);
+  if (had_terminal) (void)!::write(STDOUT_FILENO, reset, sizeof reset - 1);
+}
+
+void on_signal(int signal) {
+  clean_up();
   ::signal(signal, SIG_DFL);
   ::raise(signal);
+}
+
+std::terminate_handler previous_terminate = nullptr;
+
+// An exception nobody caught: the terminal first, then the usual report and abort.
+[[noreturn]] void on_terminate() {
+  clean_up();
+  if (previous_terminate) previous_terminate();
+  std::abort();
 }
 
 }  // namespace
@@ -58,6 +76,12 @@ void install_signal_handlers() {
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   for (int signal : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal, &action, nullptr);
+  // A crash of awaitlings itself must not leave the learner's shell without echo: the same clean
+  // up, then the signal's own end (a core dump, the shell's "Segmentation fault").
+  action.sa_flags = SA_RESETHAND;
+  for (int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT})
+    ::sigaction(signal, &action, nullptr);
+  if (std::get_terminate() != on_terminate) previous_terminate = std::set_terminate(on_terminate);
 }
 
 Readiness wait_for_input(int key_fd, int other_fd, std::chrono::milliseconds timeout) {
@@ -85,23 +109,20 @@ Readiness wait_for_input(int key_fd, int other_fd, std::chrono::milliseconds tim
 namespace {
 
 std::optional<char> read_byte(int fd) {
-  char byte = 0;
+  char key = 0;
   for (;;) {
-    ssize_t got = ::read(fd, &byte, 1);
-    if (got == 1) return byte;
+    ssize_t got = ::read(fd, &key, 1);
+    if (got == 1) return key;
     if (got < 0 && errno == EINTR) continue;
     return std::nullopt;
   }
 }
 
-// The next byte if one arrives within `ms` (the rest of an escape sequence comes at once).
-std::optional<char> byte_within(int fd, int ms) {
-  pollfd poll_fd{fd, POLLIN, 0};
-  int ready;
-  do {
-    ready = ::poll(&poll_fd, 1, ms);
-  } while (ready < 0 && errno == EINTR);
-  if (ready <= 0 || !(poll_fd.revents & POLLIN)) return std::nullopt;
+// The next byte of an escape sequence: a terminal sends the whole sequence at once, so a byte
+// that is not there within a moment belongs to no sequence (a lone ESC).
+std::optional<char> read_byte_soon(int fd) {
+  struct pollfd ready = {fd, POLLIN, 0};
+  if (::poll(&ready, 1, 50) <= 0 || !(ready.revents & POLLIN)) return std::nullopt;
   return read_byte(fd);
 }
 
@@ -110,18 +131,17 @@ std::optional<char> byte_within(int fd, int ms) {
 std::optional<char> read_key(int fd) {
   auto key = read_byte(fd);
   if (!key || *key != '\x1b') return key;
-  // F2, Home, the arrows... arrive as ESC [ <parameters> <final byte> or ESC O <byte>: read the
-  // whole sequence, so that its letters ("\x1b[H", "\x1bOQ") are not taken for keys. A lone
-  // ESC, Alt+key and every sequence give '\0', which no command uses.
-  auto next = byte_within(fd, 30);
-  if (next && *next == 'O') {
-    (void)byte_within(fd, 30);
-  } else if (next && *next == '[') {
-    for (int i = 0; i < 16; ++i) {  // parameters and intermediates, then a final byte @..~
-      auto part = byte_within(fd, 30);
-      if (!part || (*part >= '@' && *part <= '~')) break;
+  // F2, Home, the arrows...: ESC [ parameters final (CSI) or ESC O final (SS3). Read to the end,
+  // so that no byte of it counts as a key ('A' of an arrow, '~' of F5), and ignore it.
+  auto next = read_byte_soon(fd);
+  if (next == '[') {
+    while (auto byte = read_byte_soon(fd)) {
+      if (*byte >= 0x40 && *byte <= 0x7e) break;  // the final byte
     }
+  } else if (next == 'O') {
+    read_byte_soon(fd);
   }
+  // A lone ESC, or ESC and a key (Alt+key): nothing either.
   return '\0';
 }
 

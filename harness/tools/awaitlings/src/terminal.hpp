@@ -24,8 +24,9 @@ class KeyMode {
   bool active_ = false;
 };
 
-// SIGINT, SIGTERM, SIGHUP: stop the child being run (if any), restore the terminal, show the
-// cursor and end as the signal would have ended the process.
+// SIGINT, SIGTERM, SIGHUP, a crash (SIGSEGV, SIGABRT, ...) and std::terminate: stop the child
+// being run (if any), restore the terminal, show the cursor and end as the signal would have
+// ended the process.
 void install_signal_handlers();
 
 // Waits up to `timeout` for a key on `key_fd` or for `other_fd` (-1: none) to be readable.
@@ -36,8 +37,8 @@ struct Readiness {
 };
 Readiness wait_for_input(int key_fd, int other_fd, std::chrono::milliseconds timeout);
 
-// One key from `fd`, if one is there: a byte, or '\0' for an escape sequence (F2, Home, an
-// arrow), read whole so that its bytes are not taken for keys, and for a lone ESC.
+// The next key from `fd`: one byte, or '\0' for a key that means nothing here (an escape
+// sequence such as F2, Home or an arrow, read whole; a lone ESC). Nothing at the end of input.
 std::optional<char> read_key(int fd);
 
 // Asks a yes/no question on stdout and reads the answer from stdin: a single key in KeyMode,

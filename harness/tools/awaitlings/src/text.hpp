@@ -1,4 +1,4 @@
-// Small text helpers the commands share: a whole file, and a text's lines.
+// Small text helpers every part of awaitlings needs the same way.
 #pragma once
 
 #include <filesystem>
@@ -8,10 +8,10 @@
 
 namespace awaitlings {
 
-// The file's bytes; empty if it cannot be read (a missing results file is "not graded yet").
+// A whole file as bytes; empty when it cannot be read (a missing results file is no results).
 std::string read_file(const std::filesystem::path& path);
 
-// The lines of `text`, without their line ends ("\n" or "\r\n": a file saved on Windows).
+// Lines without their '\n', and without a '\r' before it (a file saved on Windows).
 std::vector<std::string> split_lines(std::string_view text);
 
 }  // namespace awaitlings

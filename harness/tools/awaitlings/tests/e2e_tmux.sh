@@ -66,11 +66,14 @@ start "./build/workbook/awaitlings"
 wait_for "awaitlings  01-coroutines" 60
 wait_for "not started" 300  # chapter 01 is graded first (nothing recorded yet)
 wait_for "First failing test: Greeting."
-wait_for "h hint  n next chapter  l list  r re-run  q quit"
+wait_for "h hint  n next chapter  l list  r grade again  q quit"
 screen | grep -qF "0/13 passed" || fail "chapter 01 should show 0/13 passed"
 
 echo "2. the solution is saved: chapter 01 passes, watch moves on to 02"
-cp solutions/01-coroutines/exercise.cpp chapters/01-coroutines/exercise.cpp
+# Saved as vim and many IDEs do: a new file renamed over the old one (a new inode), not written
+# in place, which a watch on the file itself would miss.
+cp solutions/01-coroutines/exercise.cpp chapters/01-coroutines/.exercise.cpp.swp
+mv chapters/01-coroutines/.exercise.cpp.swp chapters/01-coroutines/exercise.cpp
 wait_for "01-coroutines is done: all 13 tests pass!" 300
 wait_for "awaitlings  02-await" 60
 wait_for "Next: 02-await. Read chapters/02-await/README.md"
@@ -157,5 +160,12 @@ grep -qF "Not Run" ctest.log || fail "ctest should not run the graders of code t
 if grep -qE "ch01\.Greeting\.[A-Za-z]+ \.+ +(Passed|\*\*\*Failed)" ctest.log; then
   fail "ctest graded the old binary"
 fi
+# The progress report after it says so, and does not welcome the learner to a built workbook.
+grep -qF "Does not compile: 01-coroutines" ctest.log || fail "the report should say 01 does not compile"
+grep -qF "Everything is built" ctest.log && fail "the report welcomed the learner after a failed build"
+list=$(./build/workbook/awaitlings --plain list)
+grep -qE "01-coroutines .*does not compile" <<<"$list" ||
+  fail "list should show 01-coroutines as not compiling:
+$list"
 git checkout -q chapters/01-coroutines/exercise.cpp
 echo "e2e: ok"

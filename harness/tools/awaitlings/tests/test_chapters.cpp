@@ -16,15 +16,23 @@ TEST(Chapters, FoldersWithAnExerciseInOrder) {
   dir.write("chapters/CMakeLists.txt", "");
   dir.write("chapters/notes/exercise.cpp", "");     // not NN-topic
   dir.write("chapters/07-Async/exercise.cpp", "");  // upper case: not a chapter folder
-  dir.write("chapters/05-tasks/exercise.hpp", "");  // exercise.cpp deleted: still a chapter
   auto chapters = discover_chapters(dir.path());
-  ASSERT_EQ(chapters.size(), 3u);
+  ASSERT_EQ(chapters.size(), 2u);
   EXPECT_EQ(chapters[0].folder, "02-await");
   EXPECT_EQ(chapters[0].number, "02");
   EXPECT_EQ(chapters[0].topic, "await");
   EXPECT_EQ(chapters[0].id(), "ch02");
-  EXPECT_EQ(chapters[1].folder, "05-tasks");
-  EXPECT_EQ(chapters[2].folder, "10-semaphore");
+  EXPECT_EQ(chapters[1].folder, "10-semaphore");
+}
+
+TEST(Chapters, ADeletedExerciseWithASolutionStillCounts) {
+  Scratch dir;
+  dir.write("chapters/03-running/README.md", "");
+  dir.write("solutions/03-running/exercise.cpp", "");
+  dir.write("chapters/04-gather/README.md", "");  // no solution either: half made
+  auto chapters = discover_chapters(dir.path());
+  ASSERT_EQ(chapters.size(), 1u);
+  EXPECT_EQ(chapters[0].folder, "03-running");
 }
 
 TEST(Chapters, NoChaptersFolderIsNoChapters) {

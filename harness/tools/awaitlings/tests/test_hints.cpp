@@ -119,6 +119,26 @@ TEST(Tasks, SuiteToExerciseNumber) {
   EXPECT_EQ(grading::tasks::exercise_name("## Common failure messages"), "");
 }
 
+TEST(PlainMarkdown, ParagraphsFlowBoldGoes) {
+  EXPECT_EQ(plain_markdown("**Level 1.** One\nparagraph.\n\nAnother."),
+            "Level 1. One paragraph.\n\nAnother.");
+}
+
+TEST(PlainMarkdown, ListsStayLists) {
+  EXPECT_EQ(plain_markdown("Check:\n- the first\n  item, continued\n- the second\n"
+                           "  - nested\n1. numbered\n2) too\nAfter."),
+            "Check:\n- the first item, continued\n- the second\n  - nested\n1. numbered\n"
+            "2) too After.");
+}
+
+TEST(PlainMarkdown, FencedAndIndentedCodeKeepTheirLines) {
+  std::string fenced = "Like this:\n```cpp\nint f() {\n  return **p;\n}\n```\nThen\nmore.";
+  EXPECT_EQ(plain_markdown(fenced),
+            "Like this:\n```cpp\nint f() {\n  return **p;\n}\n```\nThen more.");
+  EXPECT_EQ(plain_markdown("Code:\n\n    auto x = co_await f();\n    **y;\n\nDone."),
+            "Code:\n\n    auto x = co_await f();\n    **y;\n\nDone.");
+}
+
 // Every chapter's real HINTS.md: at least two exercises, each with levels, level 1 first.
 TEST(Hints, EveryChaptersHintsParse) {
   auto chapters = discover_chapters(AWAITLINGS_TEST_SOURCE_DIR);

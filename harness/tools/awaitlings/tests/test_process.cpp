@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <sstream>
 
 #include "process.hpp"
@@ -7,6 +9,18 @@
 
 namespace awaitlings {
 namespace {
+
+// The stop signals are blocked around fork (a Ctrl-C then cannot miss the new child): the
+// child must not inherit that mask, and ours must be back afterwards.
+TEST(Process, SignalsAreBlockedOnlyAroundTheFork) {
+  Captured captured = run_captured({{"grep", "^SigBlk", "/proc/self/status"}, {}, {}});
+  ASSERT_EQ(captured.exit_code, 0) << captured.output;
+  EXPECT_EQ(captured.output, "SigBlk:\t0000000000000000\n");
+  sigset_t now;
+  ::sigprocmask(SIG_BLOCK, nullptr, &now);
+  EXPECT_FALSE(sigismember(&now, SIGINT));
+  EXPECT_FALSE(sigismember(&now, SIGTERM));
+}
 
 TEST(Process, CapturesOutputAndExitCode) {
   Captured captured = run_captured({{"sh", "-c", "echo out; echo err >&2; exit 3"}, {}, {}});

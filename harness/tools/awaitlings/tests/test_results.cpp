@@ -142,6 +142,51 @@ TEST(Results, LoadsFromTheBuildTree) {
   EXPECT_EQ(summary.first_failure, "A.first");
 }
 
+TEST(Results, ACrashShowsTheCrashNotThePlaceholder) {
+  const std::string placeholder = "the test did not finish: it crashed, or it hung";
+  ChapterResults results;
+  results.results["A.crashed"] = {"A.crashed", "failed", "crashed", "crashed (SIGSEGV) in f()"};
+  results.full_messages["A.crashed"] = placeholder;
+  results.results["A.stuck"] = {"A.stuck", "failed", "stuck", "a step is stuck in g()"};
+  results.full_messages["A.stuck"] = placeholder;
+  // Killed by ctest's timeout: the placeholder is all anyone knows.
+  results.results["A.killed"] = {"A.killed", "failed", "killed", "did not finish (short)"};
+  results.full_messages["A.killed"] = placeholder;
+  // A grader that wrote the crash into results.json: its whole text wins.
+  results.results["A.told"] = {"A.told", "failed", "crashed", "crashed (SIGSEGV)"};
+  results.full_messages["A.told"] = "Crashed (SIGSEGV) while ...\n  AddressSanitizer ...";
+  results.results["A.only"] = {"A.only", "failed", "check", "short"};
+  EXPECT_EQ(explanation(results, "A.crashed"), "crashed (SIGSEGV) in f()");
+  EXPECT_EQ(explanation(results, "A.stuck"), "a step is stuck in g()");
+  EXPECT_EQ(explanation(results, "A.killed"), placeholder);
+  EXPECT_EQ(explanation(results, "A.told"), results.full_messages["A.told"]);
+  EXPECT_EQ(explanation(results, "A.only"), "short");
+  EXPECT_EQ(explanation(results, "A.unknown"), "");
+}
+
+TEST(Results, TestsWeStoppedAreNoVerdict) {
+  Scratch dir;
+  Paths paths{dir.path() / "src", dir.path() / "build"};
+  Chapter chapter{"04-gather", "04", "gather"};
+  dir.write("build/results/04-gather/A.first.result", result_text("A.first", "passed"));
+  dir.write("build/results/04-gather/A.second.result",
+            result_text("A.second", "failed", "killed", "the test did not finish"));
+  // A timeout of ctest's, with awaitlings not interrupted: a verdict (the test hangs).
+  ChapterResults results = load_results(paths, chapter);
+  EXPECT_FALSE(results.interrupted);
+  EXPECT_EQ(results.results.size(), 2u);
+  EXPECT_EQ(summarize(results, std::nullopt).first_failure, "A.second");
+  // awaitlings was stopped while grading: the test it killed is not run, not failed.
+  dir.write("build/results/04-gather/grading-in-progress", "");
+  results = load_results(paths, chapter);
+  EXPECT_TRUE(results.interrupted);
+  EXPECT_EQ(results.results.count("A.second"), 0u);
+  Summary summary = summarize(results, std::nullopt);
+  EXPECT_FALSE(summary.first_failure);
+  EXPECT_TRUE(summary.interrupted);
+  EXPECT_EQ(summary.run, 1);
+}
+
 TEST(Results, WithoutATestListTheResultsAreAllThereIs) {
   Scratch dir;
   Paths paths{dir.path() / "src", dir.path() / "build"};

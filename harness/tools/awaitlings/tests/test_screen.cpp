@@ -117,6 +117,35 @@ TEST(WatchScreen, FitsEightyByTwentyFour) {
   EXPECT_FALSE(has_escape(text));
 }
 
+// Every height: the screen uses the lines it has, keeps one free, and ends with the keys.
+TEST(WatchScreen, FillsTheTerminalsHeightExactly) {
+  for (int height : {12, 24, 40}) {
+    Style style = style_for(false, nullptr, "xterm", "C", 80, height);
+    auto lines = lines_of(render_watch(failing_screen(60), style));
+    EXPECT_EQ(static_cast<int>(lines.size()), height - 1) << height;
+    ASSERT_FALSE(lines.empty());
+    EXPECT_NE(lines.back().find("h hint"), std::string::npos) << height;
+  }
+}
+
+TEST(WatchScreen, ALongHintIsCutToFit) {
+  Style style = style_for(false, nullptr, "xterm", "C", 80, 24);
+  WatchScreen screen = failing_screen(40);
+  screen.notice = {"Moved on to 02-await; 01-coroutines waits for you (awaitlings watch 01)."};
+  screen.hint = {"Hint for exercise 1, greeting (level 3 of 3):"};
+  for (int i = 0; i < 30; ++i) screen.hint.push_back("hint line " + std::to_string(i));
+  std::string text = render_watch(screen, style);
+  auto lines = lines_of(text);
+  EXPECT_LE(lines.size(), 23u);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines.back().find("h hint"), std::string::npos);  // the keys stay on screen
+  EXPECT_NE(text.find("hint line 0"), std::string::npos);
+  EXPECT_EQ(text.find("hint line 29"), std::string::npos);
+  EXPECT_NE(text.find("... (cut to fit the terminal: the whole hint is in"), std::string::npos);
+  EXPECT_NE(text.find("chapters/01-coroutines/HINTS.md)"), std::string::npos);
+  EXPECT_NE(text.find("First failing test: Greeting.ReturnsDone"), std::string::npos);
+}
+
 TEST(WatchScreen, TheLongestHeaderFitsEightyColumns) {
   Style style = style_for(false, nullptr, "xterm", "C", 80, 24);
   WatchScreen screen = failing_screen(1);

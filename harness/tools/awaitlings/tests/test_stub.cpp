@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "process.hpp"
 #include "scratch.hpp"
 #include "stub.hpp"
@@ -13,51 +15,97 @@ const char* stub_text = "int f() { aio::todo(\"f\"); return 0; }\n";
 const char* solved_text = "int f() { return 42; }\n";
 const char* path = "chapters/01-x/exercise.cpp";
 
-bool git(const Scratch& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), {"git", "-C", dir.path().string()});
+bool git(const std::filesystem::path& where, std::vector<std::string> args) {
+  args.insert(args.begin(), {"git", "-C", where.string()});
   return run_captured({args, {}, {}}).exit_code == 0;
 }
 
-bool commit_as(const Scratch& dir, const std::string& email, const std::string& message) {
-  return git(dir, {"add", "-A"}) &&
-         git(dir, {"-c", "user.name=" + email, "-c", "user.email=" + email, "commit", "-q", "-m",
-                   message});
+bool commit_as(const std::filesystem::path& where, const std::string& email,
+               const std::string& message) {
+  return git(where, {"add", "-A"}) &&
+         git(where, {"-c", "user.name=" + email, "-c", "user.email=" + email, "commit", "-q", "-m",
+                     message});
 }
 
 bool have_git() {
   return run_captured({{"git", "--version"}, {}, {}}).exit_code == 0;
 }
 
-TEST(Stub, FromGitSkippingTheLearnersCommits) {
+void write(const std::filesystem::path& file, const std::string& text) {
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
+
+const char* partial_text = "int f() { return 1; }\nint g() { aio::todo(\"g\"); return 0; }\n";
+
+// The project (old stub, then a newer one), cloned by a learner who commits partial work that
+// still calls aio::todo, as the project's own author (the same address, or none at all).
+struct Clone {
+  Scratch dir;
+  std::filesystem::path project = dir.path() / "project";
+  std::filesystem::path learner = dir.path() / "learner";
+
+  bool make() {
+    std::filesystem::create_directories(project);
+    if (!git(project, {"init", "-q"})) return false;
+    write(project / path, std::string("// old stub\n") + stub_text);
+    if (!commit_as(project, "author@project.org", "the project")) return false;
+    write(project / path, stub_text);
+    if (!commit_as(project, "author@project.org", "the project, newer")) return false;
+    if (!git(dir.path(), {"clone", "-q", project.string(), learner.string()})) return false;
+    write(learner / path, partial_text);
+    if (!commit_as(learner, "author@project.org", "half done")) return false;
+    write(learner / path, "// still working on it\n");  // and an uncommitted edit
+    return true;
+  }
+};
+
+TEST(Stub, FromTheUpstreamNotTheLearnersCommits) {
+  if (!have_git()) GTEST_SKIP() << "git is not installed";
+  Clone clone;
+  ASSERT_TRUE(clone.make());
+  std::string why;
+  auto stub = find_untouched_stub(clone.learner, path, clone.dir.path() / "no-copy", why);
+  ASSERT_TRUE(stub) << why;
+  EXPECT_EQ(stub->text, stub_text);  // the project's newest, not the learner's half
+  EXPECT_NE(stub->origin.find("git origin/"), std::string::npos) << stub->origin;
+}
+
+TEST(Stub, WithoutUpstreamTheFilesFirstVersion) {
+  if (!have_git()) GTEST_SKIP() << "git is not installed";
+  Clone clone;
+  ASSERT_TRUE(clone.make());
+  ASSERT_TRUE(git(clone.learner, {"remote", "remove", "origin"}));
+  std::string why;
+  auto stub = find_untouched_stub(clone.learner, path, clone.dir.path() / "no-copy", why);
+  ASSERT_TRUE(stub) << why;
+  EXPECT_EQ(stub->text, std::string("// old stub\n") + stub_text);
+  EXPECT_NE(stub->origin.find("first version"), std::string::npos) << stub->origin;
+}
+
+TEST(Stub, TheWorkbookInASubfolderOfTheRepository) {
   if (!have_git()) GTEST_SKIP() << "git is not installed";
   Scratch dir;
-  ASSERT_TRUE(git(dir, {"init", "-q"}));
-  dir.write(path, std::string("// old stub\n") + stub_text);
-  ASSERT_TRUE(commit_as(dir, "author@project.org", "the project"));
-  dir.write(path, stub_text);
-  ASSERT_TRUE(commit_as(dir, "author@project.org", "the project, newer"));
-  ASSERT_TRUE(git(dir, {"config", "user.email", "learner@home.net"}));
-  dir.write(path, solved_text);
-  ASSERT_TRUE(commit_as(dir, "learner@home.net", "my solution"));
-  dir.write(path, "// still working on it\n");  // and an uncommitted edit
-
+  ASSERT_TRUE(git(dir.path(), {"init", "-q"}));
+  std::filesystem::path workbook = dir.path() / "courses" / "awaitlings";
+  write(workbook / path, stub_text);
+  ASSERT_TRUE(commit_as(dir.path(), "author@project.org", "the project"));
+  write(workbook / path, partial_text);
   std::string why;
-  auto stub = find_untouched_stub(dir.path(), path, dir.path() / "no-copy", why);
-  ASSERT_TRUE(stub) << why;
-  EXPECT_EQ(stub->text, stub_text);  // the project's newest, not the learner's commit
-  EXPECT_NE(stub->origin.find("git commit"), std::string::npos);
-  EXPECT_NE(stub->origin.find("author@project.org"), std::string::npos);
+  auto stub = find_untouched_stub(workbook, path, dir.path() / "no-copy", why);
+  ASSERT_TRUE(stub) << why;  // <rev>:./path, from the source folder, not the repository's root
+  EXPECT_EQ(stub->text, stub_text);
 }
 
 TEST(Stub, AVersionWithoutTodoIsNoStub) {
   if (!have_git()) GTEST_SKIP() << "git is not installed";
   Scratch dir;
-  ASSERT_TRUE(git(dir, {"init", "-q"}));
-  dir.write(path, solved_text);  // committed solved, by someone who is not the learner
-  ASSERT_TRUE(commit_as(dir, "someone@else.org", "solved"));
+  ASSERT_TRUE(git(dir.path(), {"init", "-q"}));
+  dir.write(path, solved_text);  // committed solved
+  ASSERT_TRUE(commit_as(dir.path(), "someone@else.org", "solved"));
   std::string why;
   EXPECT_FALSE(find_untouched_stub(dir.path(), path, dir.path() / "no-copy", why));
-  EXPECT_NE(why.find("still calls aio::todo"), std::string::npos) << why;
+  EXPECT_NE(why.find("does not call aio::todo"), std::string::npos) << why;
   EXPECT_NE(why.find("no copy at"), std::string::npos) << why;
 }
 
